@@ -1,0 +1,7 @@
+namespace Nova.Firmware.Persistence;
+
+public enum DatabaseProvider
+{
+    Sqlite = 0,
+    Postgres = 1,
+}

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Authentication;
+using Nova.Firmware.Persistence;
+using Nova.Firmware.Server.Auth;
+using Nova.Firmware.Server.Endpoints;
+
+namespace Nova.Firmware.Server.Hosting;
+
+/// <summary>Everything Program.cs wires up, in one place a newcomer can read top to bottom.</summary>
+public static class NovaHostingExtensions
+{
+    public static WebApplicationBuilder AddNovaFirmware(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var options = builder.Configuration.GetSection(NovaOptions.Section).Get<NovaOptions>() ?? new NovaOptions();
+        services.AddOptions<NovaOptions>().Bind(builder.Configuration.GetSection(NovaOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        var dataDirectory = options.ResolvedDataDirectory;
+        Directory.CreateDirectory(dataDirectory);
+        var connectionString = options.Database.Provider switch
+        {
+            DatabaseProvider.Sqlite => options.Database.ConnectionString ?? PersistenceServiceCollectionExtensions.SqliteConnectionString(dataDirectory),
+            DatabaseProvider.Postgres => options.Database.ConnectionString
+                ?? throw new InvalidOperationException("Nova:Database:ConnectionString is required when Nova:Database:Provider is postgres."),
+            _ => throw new InvalidOperationException($"Unknown database provider {options.Database.Provider}."),
+        };
+        services.AddFirmwarePersistence(options.Database.Provider, connectionString);
+        services.AddSingleton(new DataDirectory(dataDirectory));
+        services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddHealthChecks();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
+
+        services.AddAuthentication(NovaAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, NovaAuthenticationHandler>(NovaAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Viewer, p => p.RequireRole(Policies.Viewer))
+            .AddPolicy(Policies.Operator, p => p.RequireRole(Policies.Operator))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Policies.Admin));
+        services.AddSingleton<PasswordVerifier>();
+        services.AddScoped<AccountBootstrapper>();
+        return builder;
+    }
+
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FirmwareDbContext>();
+        await DatabaseMigrator.MigrateAsync(db, app.Lifetime.ApplicationStopping);
+        await scope.ServiceProvider.GetRequiredService<AccountBootstrapper>().EnsureAdminAsync(app.Lifetime.ApplicationStopping);
+    }
+
+    public static WebApplication MapNovaFirmware(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/healthz");
+        app.MapOpenApi();
+        app.UseSwaggerUI(o =>
+        {
+            o.SwaggerEndpoint("/openapi/v1.json", "Nova Firmware API v1");
+            o.RoutePrefix = "api";
+            o.DocumentTitle = "Nova Firmware API";
+        });
+
+        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Viewer);
+        api.MapManagementEndpoints();
+        app.MapDeviceFacingEndpoints();
+        return app;
+    }
+}

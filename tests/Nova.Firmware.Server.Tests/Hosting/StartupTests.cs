@@ -1,0 +1,36 @@
+using System.Net;
+using Nova.Firmware.Persistence;
+using Nova.Firmware.Server.Tests.Infrastructure;
+
+namespace Nova.Firmware.Server.Tests.Hosting;
+
+public sealed class StartupTests
+{
+    [Theory]
+    [MemberData(nameof(TestDatabases.All), MemberType = typeof(TestDatabases))]
+    public async Task Start_FreshDatabase_MigratesAndServesHealthAndOpenApi(DatabaseProvider provider)
+    {
+        await using var server = await NovaServer.StartAsync(provider);
+        var client = server.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        var openApi = await client.GetStringAsync("/openapi/v1.json");
+        Assert.Contains("\"openapi\"", openApi, StringComparison.Ordinal);
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            Assert.True(File.Exists(Path.Combine(server.DataDirectory, "nova-firmware.db")));
+        }
+    }
+
+    [Fact]
+    public async Task Start_SqliteDatabase_UsesWriteAheadLog()
+    {
+        await using var server = await NovaServer.StartAsync();
+        Assert.True(File.Exists(Path.Combine(server.DataDirectory, "nova-firmware.db")));
+        await using var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "nova-firmware.db")}");
+        await conn.OpenAsync();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode;";
+        Assert.Equal("wal", (string?)await cmd.ExecuteScalarAsync());
+    }
+}

@@ -1,0 +1,97 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Nova.Firmware.Persistence;
+
+namespace Nova.Firmware.Server.Tests.Infrastructure;
+
+/// <summary>
+/// One server under test with its own data directory and database (SQLite file or a fresh
+/// PostgreSQL database), so each test owns its data. Dispose removes both.
+/// </summary>
+public sealed class NovaServer : WebApplicationFactory<Program>
+{
+    public const string AdminPassword = "admin-test-password";
+
+    private readonly DatabaseProvider _provider;
+    private readonly string? _postgresConnection;
+    private readonly Action<IServiceCollection>? _configureServices;
+
+    public string DataDirectory { get; }
+
+    private NovaServer(DatabaseProvider provider, string? postgresConnection, Action<IServiceCollection>? configureServices)
+    {
+        _provider = provider;
+        _postgresConnection = postgresConnection;
+        _configureServices = configureServices;
+        DataDirectory = Path.Combine(Path.GetTempPath(), "nova-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataDirectory);
+    }
+
+    public static async Task<NovaServer> StartAsync(DatabaseProvider provider = DatabaseProvider.Sqlite, Action<IServiceCollection>? configureServices = null)
+    {
+        var pg = provider == DatabaseProvider.Postgres ? await TestDatabases.CreatePostgresDatabaseAsync() : null;
+        var server = new NovaServer(provider, pg, configureServices);
+        _ = server.Server; // start now, so migration errors surface here
+        return server;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Nova:DataDirectory", DataDirectory);
+        builder.UseSetting("Nova:AdminPassword", AdminPassword);
+        builder.UseSetting("Nova:Database:Provider", _provider.ToString());
+        if (_postgresConnection is not null)
+        {
+            builder.UseSetting("Nova:Database:ConnectionString", _postgresConnection);
+        }
+        if (_configureServices is not null)
+        {
+            builder.ConfigureServices(_configureServices);
+        }
+    }
+
+    /// <summary>A client signed in as the first admin (HTTP Basic).</summary>
+    public HttpClient CreateAdminClient() => CreateBasicClient("admin", AdminPassword);
+
+    public HttpClient CreateBasicClient(string user, string password)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        return client;
+    }
+
+    public HttpClient CreateApiKeyClient(string apiKey)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    public T WithScope<T>(Func<IServiceProvider, T> use)
+    {
+        using var scope = Services.CreateScope();
+        return use(scope.ServiceProvider);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_postgresConnection is not null)
+        {
+            await TestDatabases.DropPostgresDatabaseAsync(_postgresConnection);
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a file still held open by a finishing request; the temp folder is cleaned by the OS
+        }
+    }
+}

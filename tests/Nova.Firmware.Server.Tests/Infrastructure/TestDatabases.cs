@@ -1,0 +1,38 @@
+using Npgsql;
+using Nova.Firmware.Persistence;
+
+namespace Nova.Firmware.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The databases every store test runs against. PostgreSQL comes from NOVA_TEST_POSTGRES
+/// (default: the local server `.ci/run` starts); each test server gets a fresh database of its own.
+/// </summary>
+public static class TestDatabases
+{
+    public static readonly string PostgresAdminConnection =
+        Environment.GetEnvironmentVariable("NOVA_TEST_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=nova;Password=nova;Database=postgres";
+
+    /// <summary>xunit data: run a test once per database.</summary>
+    public static TheoryData<DatabaseProvider> All => new() { DatabaseProvider.Sqlite, DatabaseProvider.Postgres };
+
+    public static async Task<string> CreatePostgresDatabaseAsync()
+    {
+        var name = "nova_test_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var conn = new NpgsqlConnection(PostgresAdminConnection))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(PostgresAdminConnection) { Database = name, Pooling = false }.ConnectionString;
+    }
+
+    public static async Task DropPostgresDatabaseAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        await using var conn = new NpgsqlConnection(PostgresAdminConnection);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}
