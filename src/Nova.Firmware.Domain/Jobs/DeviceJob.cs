@@ -1,0 +1,38 @@
+using Nova.Firmware.Domain.Diagnosis;
+using Nova.Firmware.Domain.Preflight;
+
+namespace Nova.Firmware.Domain.Jobs;
+
+/// <summary>
+/// One device moving to one package. Persisted with its status and when the engine should look at
+/// it next; engine loops claim it with a lease and change its status by compare-and-set.
+/// </summary>
+public sealed class DeviceJob
+{
+    /// <summary>Also the DDI action id the device sees.</summary>
+    public long Id { get; set; }
+    public Guid DeviceId { get; set; }
+    public Guid PackageId { get; set; }
+    public DeviceJobStatus Status { get; set; }
+    /// <summary>Set while the job is not terminal; a unique index makes "one active job per device" a database fact.</summary>
+    public Guid? ActiveDeviceId { get; set; }
+    public FailureCause? Cause { get; set; }
+    public PreflightCheck? BlockingCheck { get; set; }
+    /// <summary>A readable sentence on the latest status: the blocking reason, the failure evidence.</summary>
+    public string? StatusReason { get; set; }
+    public string TargetVersion { get; set; } = "";
+    public string? PreviousVersion { get; set; }
+    public required string CreatedBy { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>When the current step started; its deadline is counted from here.</summary>
+    public DateTimeOffset StepStartedAt { get; set; }
+    public DateTimeOffset NextActionAt { get; set; }
+    public string? LeaseOwner { get; set; }
+    public DateTimeOffset? LeaseUntil { get; set; }
+    public bool CancelRequested { get; set; }
+    /// <summary>Id of the last timeline entry the engine has taken into account (observations arrive asynchronously).</summary>
+    public long ObservedUpTo { get; set; }
+    /// <summary>The article's "pre-flash log": the device's log, identity and slot state captured before anything is written.</summary>
+    public string? PreFlashSnapshot { get; set; }
+}

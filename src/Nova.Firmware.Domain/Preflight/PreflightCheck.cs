@@ -1,0 +1,25 @@
+using Nova.Firmware.Domain.Common;
+
+namespace Nova.Firmware.Domain.Preflight;
+
+/// <summary>A named pre-flight rule, evaluated per device before any byte is sent.</summary>
+public enum PreflightCheck
+{
+    [WireName("space")] Space = 0,
+    [WireName("compatibility")] Compatibility = 1,
+    [WireName("checksum")] Checksum = 2,
+    [WireName("power")] Power = 3,
+    [WireName("reachability")] Reachability = 4,
+    [WireName("health")] Health = 5,
+}
+
+public enum CheckOutcome
+{
+    [WireName("pass")] Pass = 0,
+    [WireName("block")] Block = 1,
+    /// <summary>The device does not tell us; said honestly rather than guessed.</summary>
+    [WireName("unknown")] Unknown = 2,
+}
+
+/// <summary>One check's verdict with a reason a person can act on.</summary>
+public sealed record PreflightCheckResult(PreflightCheck Check, CheckOutcome Outcome, string Reason);

@@ -1,0 +1,131 @@
+using Nova.Firmware.Domain.Devices;
+
+namespace Nova.Firmware.Domain.Preflight;
+
+/// <summary>
+/// The pre-flight gate: the article's causes of failed flashes, checked before any byte is sent.
+/// Each check says pass, block or unknown with a reason a person can act on.
+/// </summary>
+public sealed class PreflightGate(PreflightOptions options)
+{
+    public PreflightVerdict Evaluate(PreflightInput input)
+    {
+        var space = CheckSpace(input);
+        var results = new List<PreflightCheckResult>
+        {
+            space,
+            CheckCompatibility(input),
+            CheckChecksum(input),
+            CheckPower(input),
+            CheckReachability(input),
+            CheckHealth(input),
+        };
+        var blocks = results.Where(r => r.Outcome == CheckOutcome.Block || (options.BlockOnUnknown && r.Outcome == CheckOutcome.Unknown)).ToList();
+        var shortfall = Shortfall(input);
+        if (blocks.Count == 1 && blocks[0].Check == PreflightCheck.Space && space.Outcome == CheckOutcome.Block && input.CanCleanUp)
+        {
+            return new PreflightVerdict(results, PreflightDecision.CleanUp, shortfall);
+        }
+        if (options.BlockOnUnknown)
+        {
+            results = results.Select(r => r.Outcome == CheckOutcome.Unknown ? r with { Outcome = CheckOutcome.Block, Reason = r.Reason + " (unknown blocks by configuration)" } : r).ToList();
+        }
+        return new PreflightVerdict(results, blocks.Count == 0 ? PreflightDecision.Proceed : PreflightDecision.Block, shortfall);
+    }
+
+    private long Shortfall(PreflightInput input) =>
+        input.Device.Storage.FreeBytes is { } free ? Math.Max(0, options.RequiredFreeBytes(input.Package.Size) - free) : 0;
+
+    private PreflightCheckResult CheckSpace(PreflightInput input)
+    {
+        var required = options.RequiredFreeBytes(input.Package.Size);
+        if (input.Device.Storage.FreeBytes is not { } free)
+        {
+            return new(PreflightCheck.Space, CheckOutcome.Unknown, $"The device has not reported its free staging space; the image needs {Bytes(required)} including margin.");
+        }
+        if (free >= required)
+        {
+            return new(PreflightCheck.Space, CheckOutcome.Pass, $"{Bytes(free)} free, {Bytes(required)} needed (image {Bytes(input.Package.Size)} plus margin).");
+        }
+        var cleanUp = input.CanCleanUp
+            ? "A clean-up of logs, old firmware backups and uploaded snapshots will be tried first."
+            : "The device offers no remote clean-up: clear log partitions, old firmware backups or uploaded snapshots on the device (web UI or serial console), then retry.";
+        return new(PreflightCheck.Space, CheckOutcome.Block, $"Short by {Bytes(required - free)}: {Bytes(free)} free, {Bytes(required)} needed (image {Bytes(input.Package.Size)} plus margin). {cleanUp}");
+    }
+
+    private static PreflightCheckResult CheckCompatibility(PreflightInput input)
+    {
+        if (input.CompatibilityProblems.Count == 0)
+        {
+            return new(PreflightCheck.Compatibility, CheckOutcome.Pass,
+                $"Package fits {input.Device.Vendor} {input.Device.Model} rev {input.Device.HardwareRevision} ({input.Device.Soc}).");
+        }
+        var instead = input.MatchingPackage is { } match
+            ? $" Use package {match.Id} ({match.Vendor} {match.Version}, {match.FileName}), which matches this device."
+            : " No package in the catalog matches this device's model, hardware revision and SoC.";
+        return new(PreflightCheck.Compatibility, CheckOutcome.Block,
+            string.Join(" ", input.CompatibilityProblems) + " Never flash across hardware revisions, even if the device would accept the file." + instead);
+    }
+
+    private static PreflightCheckResult CheckChecksum(PreflightInput input) => input.BlobIntact
+        ? new(PreflightCheck.Checksum, CheckOutcome.Pass, $"SHA-256 {input.Package.Sha256} matched the vendor's published hash on import; the hash travels with the transfer for the device to check.")
+        : new(PreflightCheck.Checksum, CheckOutcome.Block, $"The stored package no longer hashes to {input.Package.Sha256} (missing or corrupted on disk): re-import it from the vendor.");
+
+    private PreflightCheckResult CheckPower(PreflightInput input)
+    {
+        var since = input.Now - options.PowerEventWindow;
+        if (input.Report?.LastPowerEventAt is { } own && own > since)
+        {
+            return new(PreflightCheck.Power, CheckOutcome.Block,
+                $"The device came back from a power loss at {own:u} ({input.Report.ResetReason}); deferred until {own + options.PowerEventWindow:u}.");
+        }
+        var feed = input.Device.PowerFeed.SwitchId;
+        if (feed is not null && input.LastPowerEventOnFeed is { } onFeed && onFeed > since)
+        {
+            return new(PreflightCheck.Power, CheckOutcome.Block,
+                $"A device on power feed {feed} reported a power loss at {onFeed:u}; deferred until {onFeed + options.PowerEventWindow:u}.");
+        }
+        return new(PreflightCheck.Power, CheckOutcome.Pass,
+            feed is null
+                ? $"No power events on the device in the last {options.PowerEventWindow.TotalMinutes:0} minutes (no power feed recorded)."
+                : $"No power events on the device or feed {feed} in the last {options.PowerEventWindow.TotalMinutes:0} minutes.");
+    }
+
+    private PreflightCheckResult CheckReachability(PreflightInput input)
+    {
+        if (input.Device.Health.LastSeenAt is not { } seen)
+        {
+            return new(PreflightCheck.Reachability, CheckOutcome.Block, "The device has never contacted the server.");
+        }
+        var age = input.Now - seen;
+        return age <= options.ReachabilityWindow
+            ? new(PreflightCheck.Reachability, CheckOutcome.Pass, $"Last seen {Age(age)} ago.")
+            : new(PreflightCheck.Reachability, CheckOutcome.Block, $"Last seen {Age(age)} ago ({seen:u}); more than {Age(options.ReachabilityWindow)} means unreachable.");
+    }
+
+    private static PreflightCheckResult CheckHealth(PreflightInput input)
+    {
+        if (input.Report?.BootMode is { } mode && !mode.Equals("normal", StringComparison.OrdinalIgnoreCase))
+        {
+            return new(PreflightCheck.Health, CheckOutcome.Block, $"The device reports boot mode '{mode}', not normal.");
+        }
+        return input.Device.Health.Status switch
+        {
+            HealthStatus.Healthy => new(PreflightCheck.Health, CheckOutcome.Pass, "The device reports healthy."),
+            HealthStatus.Unknown => new(PreflightCheck.Health, CheckOutcome.Unknown, "The device has not reported its health."),
+            HealthStatus.Degraded => new(PreflightCheck.Health, CheckOutcome.Block, "The device reports degraded health: fix that before flashing."),
+            HealthStatus.Offline => new(PreflightCheck.Health, CheckOutcome.Block, "The device is offline."),
+            _ => new(PreflightCheck.Health, CheckOutcome.Unknown, $"Unrecognised health status {input.Device.Health.Status}."),
+        };
+    }
+
+    internal static string Bytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.##} GiB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.##} MiB",
+        >= 1L << 10 => $"{bytes / 1024.0:0.##} KiB",
+        _ => $"{bytes} B",
+    };
+
+    private static string Age(TimeSpan t) => t.TotalHours >= 1 ? $"{t.TotalHours:0.#} h" : t.TotalMinutes >= 1 ? $"{t.TotalMinutes:0.#} min" : $"{t.TotalSeconds:0} s";
+}
