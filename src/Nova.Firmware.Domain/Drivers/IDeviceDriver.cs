@@ -20,6 +20,9 @@ public interface IDeviceDriver
     /// <summary>Free space, boot mode, reset reason and the like; may be older than now.</summary>
     Task<DriverResult> ReadTelemetryAsync(Device device, CancellationToken cancellationToken);
 
+    /// <summary>Whether <see cref="CleanUpAsync"/> can work on this device (the pre-flight gate plans a clean-up only then).</summary>
+    bool CanCleanUp(Device device);
+
     /// <summary>Clears logs, old firmware backups and uploaded snapshots to free at least <paramref name="bytesNeeded"/>.</summary>
     Task<DriverResult> CleanUpAsync(Device device, long bytesNeeded, CancellationToken cancellationToken);
 
@@ -32,6 +35,9 @@ public interface IDeviceDriver
     Task<DriverResult> ReadLogsAsync(Device device, CancellationToken cancellationToken);
 
     Task<DriverResult> TriggerRecoveryAsync(Device device, CancellationToken cancellationToken);
+
+    /// <summary>What a timeline observation of this protocol means for the job; null when it means nothing.</summary>
+    JobSignal? Interpret(Timeline.TimelineEntry observation);
 }
 
 public enum DriverOutcome

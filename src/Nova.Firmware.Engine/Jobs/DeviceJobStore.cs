@@ -1,0 +1,118 @@
+using Microsoft.EntityFrameworkCore;
+using Nova.Firmware.Domain.Diagnosis;
+using Nova.Firmware.Domain.Jobs;
+using Nova.Firmware.Domain.Preflight;
+using Nova.Firmware.Domain.Timeline;
+using Nova.Firmware.Persistence;
+
+namespace Nova.Firmware.Engine.Jobs;
+
+/// <summary>A status change to write: the new status and what explains it.</summary>
+public sealed record JobTransition(
+    DeviceJobStatus To,
+    string Reason,
+    DateTimeOffset NextActionAt,
+    FailureCause? Cause = null,
+    PreflightCheck? BlockingCheck = null,
+    string? PreFlashSnapshot = null,
+    long? ObservedUpTo = null,
+    string? TimelineData = null);
+
+/// <summary>
+/// Reads and writes device jobs the way the engine needs: leases to claim due work, and status
+/// changes as compare-and-set on the expected status (and our lease), each with its timeline entry
+/// in the same transaction. A replica that lost its lease or raced another writer changes nothing.
+/// </summary>
+public sealed class DeviceJobStore(FirmwareDbContext db, TimeProvider time)
+{
+    /// <summary>Claims up to <paramref name="batch"/> due jobs whose lease is free or expired.</summary>
+    public async Task<IReadOnlyList<long>> ClaimDueAsync(string owner, TimeSpan lease, int batch, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var candidates = await db.Set<DeviceJob>().AsNoTracking()
+            .Where(j => j.ActiveDeviceId != null && j.NextActionAt <= now && (j.LeaseUntil == null || j.LeaseUntil < now))
+            .OrderBy(j => j.NextActionAt)
+            .Select(j => j.Id)
+            .Take(batch)
+            .ToListAsync(cancellationToken);
+        var claimed = new List<long>(candidates.Count);
+        var until = now + lease;
+        foreach (var id in candidates)
+        {
+            var rows = await db.Set<DeviceJob>()
+                .Where(j => j.Id == id && j.ActiveDeviceId != null && (j.LeaseUntil == null || j.LeaseUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseOwner, owner).SetProperty(j => j.LeaseUntil, until), cancellationToken);
+            if (rows == 1)
+            {
+                claimed.Add(id);
+            }
+        }
+        return claimed;
+    }
+
+    /// <summary>Moves the job from <paramref name="from"/> if it still is there and still ours; false when someone else won.</summary>
+    public async Task<bool> TransitionAsync(DeviceJob job, DeviceJobStatus from, JobTransition change, string owner, CancellationToken cancellationToken)
+    {
+        if (!DeviceJobTransitions.IsAllowed(from, change.To))
+        {
+            throw new InvalidOperationException($"Device job {job.Id}: {from} → {change.To} is not an allowed transition.");
+        }
+        var now = time.GetUtcNow();
+        var terminal = change.To.IsTerminal();
+        var reason = change.Reason.Length > 1900 ? change.Reason[..1900] : change.Reason;
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var rows = await db.Set<DeviceJob>()
+            .Where(j => j.Id == job.Id && j.Status == from && j.LeaseOwner == owner)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, change.To)
+                .SetProperty(j => j.ActiveDeviceId, terminal ? null : job.DeviceId)
+                .SetProperty(j => j.StatusReason, reason)
+                .SetProperty(j => j.Cause, j => change.Cause ?? j.Cause)
+                .SetProperty(j => j.BlockingCheck, j => change.BlockingCheck ?? j.BlockingCheck)
+                .SetProperty(j => j.PreFlashSnapshot, j => change.PreFlashSnapshot ?? j.PreFlashSnapshot)
+                .SetProperty(j => j.ObservedUpTo, j => change.ObservedUpTo ?? j.ObservedUpTo)
+                .SetProperty(j => j.UpdatedAt, now)
+                .SetProperty(j => j.StepStartedAt, now)
+                .SetProperty(j => j.NextActionAt, change.NextActionAt), cancellationToken);
+        if (rows != 1)
+        {
+            await tx.RollbackAsync(cancellationToken);
+            return false;
+        }
+        db.Add(new TimelineEntry
+        {
+            DeviceId = job.DeviceId,
+            JobId = job.Id,
+            At = now,
+            Kind = TimelineEntryKind.Transition,
+            Message = $"{from.ToWireString()} → {change.To.ToWireString()}: {reason}",
+            Data = change.TimelineData,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return true;
+    }
+
+    /// <summary>Gives the lease back and says when to look again; records what has been taken into account.</summary>
+    public async Task ReleaseAsync(long jobId, string owner, DateTimeOffset nextActionAt, long? observedUpTo, CancellationToken cancellationToken) =>
+        await db.Set<DeviceJob>()
+            .Where(j => j.Id == jobId && j.LeaseOwner == owner)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.LeaseOwner, (string?)null)
+                .SetProperty(j => j.LeaseUntil, (DateTimeOffset?)null)
+                .SetProperty(j => j.NextActionAt, nextActionAt)
+                .SetProperty(j => j.ObservedUpTo, j => observedUpTo ?? j.ObservedUpTo), cancellationToken);
+
+    public async Task AppendAsync(TimelineEntry entry, CancellationToken cancellationToken)
+    {
+        db.Add(entry);
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+}
+
+internal static class StatusWireExtensions
+{
+    public static string ToWireString(this DeviceJobStatus status) => Nova.Firmware.Domain.Common.WireNames.ToWire(status);
+}

@@ -1,0 +1,39 @@
+using Nova.Firmware.Domain.Preflight;
+
+namespace Nova.Firmware.Engine.Options;
+
+/// <summary>The "Nova:Engine" section: how the reconcile loops run and how long each step may take.</summary>
+public sealed class EngineOptions
+{
+    public const string Section = "Nova:Engine";
+
+    /// <summary>Identifies this replica in leases. Unique per process by default.</summary>
+    public string ReplicaId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+    /// <summary>How often the loop looks for due work when nothing wakes it.</summary>
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>How long a claimed job stays ours; a crashed replica's jobs are taken over after this.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+    public int BatchSize { get; set; } = 32;
+    /// <summary>How often a waiting step (transfer, verification) is looked at again without news.</summary>
+    public TimeSpan RecheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public StepDeadlines Deadlines { get; set; } = new();
+    /// <summary>Per-model overrides of <see cref="Deadlines"/>, keyed by model name.</summary>
+    public Dictionary<string, StepDeadlines> ModelDeadlines { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    public PreflightOptions Preflight { get; set; } = new();
+
+    public StepDeadlines DeadlinesFor(string model) => ModelDeadlines.TryGetValue(model, out var d) ? d : Deadlines;
+}
+
+/// <summary>How long each step may take before the job fails with a diagnosis.</summary>
+public sealed class StepDeadlines
+{
+    /// <summary>From serving the action to the device having the image (download and hash check).</summary>
+    public TimeSpan Transfer { get; set; } = TimeSpan.FromMinutes(30);
+    /// <summary>From image on the device to written.</summary>
+    public TimeSpan Flash { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>From written to the device reporting back after its reboot (includes a boot-loop retry).</summary>
+    public TimeSpan Reboot { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>The article's "healthy in NovaVMS within 2 minutes", counted from the device's report.</summary>
+    public TimeSpan Health { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan CleanUp { get; set; } = TimeSpan.FromMinutes(5);
+}
