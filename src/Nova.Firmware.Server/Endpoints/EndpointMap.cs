@@ -1,3 +1,6 @@
+using Nova.Firmware.Server.Ddi;
+using Nova.Firmware.Server.Endpoints.Management;
+
 namespace Nova.Firmware.Server.Endpoints;
 
 /// <summary>
@@ -8,11 +11,15 @@ public static class EndpointMap
 {
     public static RouteGroupBuilder MapManagementEndpoints(this RouteGroupBuilder api)
     {
+        api.MapJobEndpoints();
+        api.MapPreflightEndpoints();
+        api.MapDeviceTokenEndpoints();
         return api;
     }
 
     public static IEndpointRouteBuilder MapDeviceFacingEndpoints(this IEndpointRouteBuilder app)
     {
+        app.MapDdiEndpoints();
         return app;
     }
 }

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
+using Nova.Firmware.Engine.Jobs;
 using Nova.Firmware.Persistence;
+using Nova.Firmware.Server.Ddi;
+using Nova.Firmware.Server.Packages;
 using Nova.Firmware.Server.Auth;
 using Nova.Firmware.Server.Endpoints;
 
@@ -40,6 +43,16 @@ public static class NovaHostingExtensions
             .AddPolicy(Policies.Operator, p => p.RequireRole(Policies.Operator))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Policies.Admin));
         services.AddSingleton<PasswordVerifier>();
+
+        services.AddSingleton<PackageBlobStore>();
+        services.AddSingleton<IPackageBlobs>(sp => sp.GetRequiredService<PackageBlobStore>());
+        services.AddUpdateEngine(builder.Configuration, runLoops: builder.Configuration.GetValue("Nova:Engine:RunLoops", true));
+        services.AddOptions<DdiOptions>().Bind(builder.Configuration.GetSection(DdiOptions.Section));
+        services.AddSingleton<LastSeenTracker>();
+        services.AddSingleton<LastSeenFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<LastSeenFlusher>());
+        services.AddScoped<DdiDeviceAuthenticator>();
+        services.AddScoped<DdiActionLookup>();
         services.AddScoped<AccountBootstrapper>();
         return builder;
     }

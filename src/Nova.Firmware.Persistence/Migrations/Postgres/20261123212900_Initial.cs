@@ -117,6 +117,24 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "timeline",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    DeviceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    JobId = table.Column<long>(type: "bigint", nullable: true),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Message = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Data = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_timeline", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "users",
                 columns: table => new
                 {
@@ -132,6 +150,93 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                     table.PrimaryKey("PK_users", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "device_reports",
+                columns: table => new
+                {
+                    DeviceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ReportedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    BootMode = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: true),
+                    Led = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    ResetReason = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: true),
+                    LastPowerEventAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AttributesJson = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_device_reports", x => x.DeviceId);
+                    table.ForeignKey(
+                        name: "FK_device_reports_devices_DeviceId",
+                        column: x => x.DeviceId,
+                        principalTable: "devices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "device_tokens",
+                columns: table => new
+                {
+                    DeviceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_device_tokens", x => x.DeviceId);
+                    table.ForeignKey(
+                        name: "FK_device_tokens_devices_DeviceId",
+                        column: x => x.DeviceId,
+                        principalTable: "devices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "device_jobs",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    DeviceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    PackageId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    ActiveDeviceId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Cause = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: true),
+                    BlockingCheck = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    StatusReason = table.Column<string>(type: "text", nullable: true),
+                    TargetVersion = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    PreviousVersion = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    CreatedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    StepStartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    NextActionAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LeaseOwner = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    LeaseUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CancelRequested = table.Column<bool>(type: "boolean", nullable: false),
+                    ActionServedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ActionClosed = table.Column<bool>(type: "boolean", nullable: false),
+                    ObservedUpTo = table.Column<long>(type: "bigint", nullable: false),
+                    PreFlashSnapshot = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_device_jobs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_device_jobs_devices_DeviceId",
+                        column: x => x.DeviceId,
+                        principalTable: "devices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_device_jobs_packages_PackageId",
+                        column: x => x.PackageId,
+                        principalTable: "packages",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_api_keys_KeyHash",
                 table: "api_keys",
@@ -142,6 +247,38 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                 name: "IX_audit_log_At",
                 table: "audit_log",
                 column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_device_jobs_ActiveDeviceId",
+                table: "device_jobs",
+                column: "ActiveDeviceId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_device_jobs_DeviceId",
+                table: "device_jobs",
+                column: "DeviceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_device_jobs_PackageId",
+                table: "device_jobs",
+                column: "PackageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_device_jobs_Status_NextActionAt",
+                table: "device_jobs",
+                columns: new[] { "Status", "NextActionAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_device_jobs_UpdatedAt",
+                table: "device_jobs",
+                column: "UpdatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_device_tokens_TokenHash",
+                table: "device_tokens",
+                column: "TokenHash",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_devices_ControllerId",
@@ -170,6 +307,16 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                 columns: new[] { "Vendor", "Version" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_timeline_DeviceId_Id",
+                table: "timeline",
+                columns: new[] { "DeviceId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_timeline_JobId_Id",
+                table: "timeline",
+                columns: new[] { "JobId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_users_UserName",
                 table: "users",
                 column: "UserName",
@@ -186,13 +333,25 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                 name: "audit_log");
 
             migrationBuilder.DropTable(
-                name: "devices");
+                name: "device_jobs");
+
+            migrationBuilder.DropTable(
+                name: "device_reports");
+
+            migrationBuilder.DropTable(
+                name: "device_tokens");
+
+            migrationBuilder.DropTable(
+                name: "timeline");
+
+            migrationBuilder.DropTable(
+                name: "users");
 
             migrationBuilder.DropTable(
                 name: "packages");
 
             migrationBuilder.DropTable(
-                name: "users");
+                name: "devices");
         }
     }
 }

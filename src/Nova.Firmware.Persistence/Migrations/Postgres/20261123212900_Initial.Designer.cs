@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Nova.Firmware.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresFirmwareDbContext))]
-    [Migration("20261123210815_Initial")]
+    [Migration("20261123212900_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -296,6 +296,156 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                     b.ToTable("devices", (string)null);
                 });
 
+            modelBuilder.Entity("Nova.Firmware.Domain.Devices.DeviceReport", b =>
+                {
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AttributesJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("BootMode")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<DateTimeOffset?>("LastPowerEventAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Led")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<DateTimeOffset>("ReportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ResetReason")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.HasKey("DeviceId");
+
+                    b.ToTable("device_reports", (string)null);
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Devices.DeviceToken", b =>
+                {
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("DeviceId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("device_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Jobs.DeviceJob", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("ActionClosed")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("ActionServedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ActiveDeviceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("BlockingCheck")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Cause")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("NextActionAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("ObservedUpTo")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("PackageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PreFlashSnapshot")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PreviousVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("StatusReason")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("StepStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TargetVersion")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActiveDeviceId")
+                        .IsUnique();
+
+                    b.HasIndex("DeviceId");
+
+                    b.HasIndex("PackageId");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.HasIndex("Status", "NextActionAt");
+
+                    b.ToTable("device_jobs", (string)null);
+                });
+
             modelBuilder.Entity("Nova.Firmware.Domain.Packages.FirmwarePackage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -378,6 +528,78 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                     b.HasIndex("Vendor", "Version");
 
                     b.ToTable("packages", (string)null);
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Timeline.TimelineEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Data")
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("JobId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceId", "Id");
+
+                    b.HasIndex("JobId", "Id");
+
+                    b.ToTable("timeline", (string)null);
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Devices.DeviceReport", b =>
+                {
+                    b.HasOne("Nova.Firmware.Domain.Devices.Device", null)
+                        .WithOne()
+                        .HasForeignKey("Nova.Firmware.Domain.Devices.DeviceReport", "DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Devices.DeviceToken", b =>
+                {
+                    b.HasOne("Nova.Firmware.Domain.Devices.Device", null)
+                        .WithOne()
+                        .HasForeignKey("Nova.Firmware.Domain.Devices.DeviceToken", "DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Jobs.DeviceJob", b =>
+                {
+                    b.HasOne("Nova.Firmware.Domain.Devices.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Nova.Firmware.Domain.Packages.FirmwarePackage", null)
+                        .WithMany()
+                        .HasForeignKey("PackageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

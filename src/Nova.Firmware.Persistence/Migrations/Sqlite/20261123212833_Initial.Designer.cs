@@ -12,7 +12,7 @@ using Nova.Firmware.Persistence;
 namespace Nova.Firmware.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteFirmwareDbContext))]
-    [Migration("20261123210805_Initial")]
+    [Migration("20261123212833_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -289,6 +289,154 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                     b.ToTable("devices", (string)null);
                 });
 
+            modelBuilder.Entity("Nova.Firmware.Domain.Devices.DeviceReport", b =>
+                {
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AttributesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BootMode")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastPowerEventAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Led")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResetReason")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DeviceId");
+
+                    b.ToTable("device_reports", (string)null);
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Devices.DeviceToken", b =>
+                {
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DeviceId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("device_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Jobs.DeviceJob", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ActionClosed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ActionServedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ActiveDeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BlockingCheck")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Cause")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextActionAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ObservedUpTo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PackageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreFlashSnapshot")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusReason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StepStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TargetVersion")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActiveDeviceId")
+                        .IsUnique();
+
+                    b.HasIndex("DeviceId");
+
+                    b.HasIndex("PackageId");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.HasIndex("Status", "NextActionAt");
+
+                    b.ToTable("device_jobs", (string)null);
+                });
+
             modelBuilder.Entity("Nova.Firmware.Domain.Packages.FirmwarePackage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -371,6 +519,76 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                     b.HasIndex("Vendor", "Version");
 
                     b.ToTable("packages", (string)null);
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Timeline.TimelineEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Data")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("JobId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceId", "Id");
+
+                    b.HasIndex("JobId", "Id");
+
+                    b.ToTable("timeline", (string)null);
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Devices.DeviceReport", b =>
+                {
+                    b.HasOne("Nova.Firmware.Domain.Devices.Device", null)
+                        .WithOne()
+                        .HasForeignKey("Nova.Firmware.Domain.Devices.DeviceReport", "DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Devices.DeviceToken", b =>
+                {
+                    b.HasOne("Nova.Firmware.Domain.Devices.Device", null)
+                        .WithOne()
+                        .HasForeignKey("Nova.Firmware.Domain.Devices.DeviceToken", "DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Jobs.DeviceJob", b =>
+                {
+                    b.HasOne("Nova.Firmware.Domain.Devices.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Nova.Firmware.Domain.Packages.FirmwarePackage", null)
+                        .WithMany()
+                        .HasForeignKey("PackageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

@@ -115,6 +115,24 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "timeline",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DeviceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    JobId = table.Column<long>(type: "INTEGER", nullable: true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Message = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Data = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_timeline", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "users",
                 columns: table => new
                 {
@@ -130,6 +148,93 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                     table.PrimaryKey("PK_users", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "device_reports",
+                columns: table => new
+                {
+                    DeviceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ReportedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    BootMode = table.Column<string>(type: "TEXT", maxLength: 30, nullable: true),
+                    Led = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    ResetReason = table.Column<string>(type: "TEXT", maxLength: 30, nullable: true),
+                    LastPowerEventAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AttributesJson = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_device_reports", x => x.DeviceId);
+                    table.ForeignKey(
+                        name: "FK_device_reports_devices_DeviceId",
+                        column: x => x.DeviceId,
+                        principalTable: "devices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "device_tokens",
+                columns: table => new
+                {
+                    DeviceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_device_tokens", x => x.DeviceId);
+                    table.ForeignKey(
+                        name: "FK_device_tokens_devices_DeviceId",
+                        column: x => x.DeviceId,
+                        principalTable: "devices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "device_jobs",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DeviceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PackageId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ActiveDeviceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Cause = table.Column<string>(type: "TEXT", maxLength: 30, nullable: true),
+                    BlockingCheck = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    StatusReason = table.Column<string>(type: "TEXT", nullable: true),
+                    TargetVersion = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    PreviousVersion = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    StepStartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    NextActionAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LeaseOwner = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    LeaseUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    CancelRequested = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ActionServedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ActionClosed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ObservedUpTo = table.Column<long>(type: "INTEGER", nullable: false),
+                    PreFlashSnapshot = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_device_jobs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_device_jobs_devices_DeviceId",
+                        column: x => x.DeviceId,
+                        principalTable: "devices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_device_jobs_packages_PackageId",
+                        column: x => x.PackageId,
+                        principalTable: "packages",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_api_keys_KeyHash",
                 table: "api_keys",
@@ -140,6 +245,38 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                 name: "IX_audit_log_At",
                 table: "audit_log",
                 column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_device_jobs_ActiveDeviceId",
+                table: "device_jobs",
+                column: "ActiveDeviceId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_device_jobs_DeviceId",
+                table: "device_jobs",
+                column: "DeviceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_device_jobs_PackageId",
+                table: "device_jobs",
+                column: "PackageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_device_jobs_Status_NextActionAt",
+                table: "device_jobs",
+                columns: new[] { "Status", "NextActionAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_device_jobs_UpdatedAt",
+                table: "device_jobs",
+                column: "UpdatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_device_tokens_TokenHash",
+                table: "device_tokens",
+                column: "TokenHash",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_devices_ControllerId",
@@ -168,6 +305,16 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                 columns: new[] { "Vendor", "Version" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_timeline_DeviceId_Id",
+                table: "timeline",
+                columns: new[] { "DeviceId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_timeline_JobId_Id",
+                table: "timeline",
+                columns: new[] { "JobId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_users_UserName",
                 table: "users",
                 column: "UserName",
@@ -184,13 +331,25 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                 name: "audit_log");
 
             migrationBuilder.DropTable(
-                name: "devices");
+                name: "device_jobs");
+
+            migrationBuilder.DropTable(
+                name: "device_reports");
+
+            migrationBuilder.DropTable(
+                name: "device_tokens");
+
+            migrationBuilder.DropTable(
+                name: "timeline");
+
+            migrationBuilder.DropTable(
+                name: "users");
 
             migrationBuilder.DropTable(
                 name: "packages");
 
             migrationBuilder.DropTable(
-                name: "users");
+                name: "devices");
         }
     }
 }

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Nova.Firmware.Domain.Jobs;
+using Nova.Firmware.Domain.Packages;
+using Nova.Firmware.Domain.Timeline;
+using Nova.Firmware.Drivers.Ddi;
+using Nova.Firmware.Engine.Jobs;
+using Nova.Firmware.Persistence;
+using Nova.Firmware.Protocols.Ddi;
+
+namespace Nova.Firmware.Server.Ddi;
+
+/// <summary>An action (a device job, as the device sees it): the deployment, its feedback, its cancellation.</summary>
+public static class DdiActionHandlers
+{
+    private const int MaxFeedbackBytes = 1024 * 1024;
+
+    internal static async Task<IResult> GetDeploymentAsync(string tenant, string controllerId, long actionId, HttpRequest request, DdiDeviceAuthenticator auth,
+        FirmwareDbContext db, IOptions<DdiOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        var who = await auth.AuthenticateAsync(request, controllerId, ct);
+        if (who is null)
+        {
+            return TypedResults.Unauthorized();
+        }
+        var job = await db.Set<DeviceJob>().AsNoTracking().SingleOrDefaultAsync(j => j.Id == actionId && j.DeviceId == who.Id, ct);
+        if (job is null)
+        {
+            return NotFound(actionId);
+        }
+        var package = await db.Set<FirmwarePackage>().AsNoTracking().SingleAsync(p => p.Id == job.PackageId, ct);
+        if (job.ActionServedAt is null)
+        {
+            var now = time.GetUtcNow();
+            var first = await db.Set<DeviceJob>().Where(j => j.Id == actionId && j.ActionServedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.ActionServedAt, now), ct);
+            if (first == 1)
+            {
+                db.Add(new TimelineEntry { DeviceId = who.Id, JobId = job.Id, At = now, Kind = TimelineEntryKind.Command, Message = $"The device fetched action {job.Id}: {package.FileName} ({package.Size} bytes, sha256 {package.Sha256})." });
+                await db.SaveChangesAsync(ct);
+            }
+        }
+        var self = DdiEndpoints.BaseUrl(request, options.Value, tenant, controllerId);
+        var href = $"{self}/softwaremodules/{package.Id}/artifacts/{Uri.EscapeDataString(package.FileName)}";
+        var artifact = new DdiArtifact(package.FileName, package.Size, new DdiArtifactHashes(package.Sha1, package.Md5, package.Sha256),
+            new DdiArtifactLinks(new DdiLink(href), new DdiLink(href)));
+        var chunk = new DdiChunk("os", package.Version, $"{package.Vendor} {package.Version}", [artifact]);
+        return TypedResults.Ok(new DdiDeploymentBase(job.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            new DdiDeployment(DdiValues.Handling.Forced, DdiValues.Handling.Forced, [chunk], "available")));
+    }
+
+    internal static Task<IResult> PostFeedbackAsync(string tenant, string controllerId, long actionId, HttpRequest request, DdiDeviceAuthenticator auth,
+        FirmwareDbContext db, DdiActionLookup actions, JobWakeup wakeup, TimeProvider time, CancellationToken ct) =>
+        RecordFeedbackAsync(controllerId, actionId, cancel: false, request, auth, db, actions, wakeup, time, ct);
+
+    internal static Task<IResult> PostCancelFeedbackAsync(string tenant, string controllerId, long actionId, HttpRequest request, DdiDeviceAuthenticator auth,
+        FirmwareDbContext db, DdiActionLookup actions, JobWakeup wakeup, TimeProvider time, CancellationToken ct) =>
+        RecordFeedbackAsync(controllerId, actionId, cancel: true, request, auth, db, actions, wakeup, time, ct);
+
+    internal static async Task<IResult> GetCancelAsync(string tenant, string controllerId, long actionId, HttpRequest request, DdiDeviceAuthenticator auth,
+        FirmwareDbContext db, CancellationToken ct)
+    {
+        var who = await auth.AuthenticateAsync(request, controllerId, ct);
+        if (who is null)
+        {
+            return TypedResults.Unauthorized();
+        }
+        var exists = await db.Set<DeviceJob>().AsNoTracking().AnyAsync(j => j.Id == actionId && j.DeviceId == who.Id && j.CancelRequested, ct);
+        var id = actionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return exists ? TypedResults.Ok(new DdiCancel(id, new DdiCancelActionStop(id))) : NotFound(actionId);
+    }
+
+    /// <summary>
+    /// Every feedback post goes on the timeline, raw body kept when it is not valid JSON; the engine
+    /// reads them all to diagnose. A closing report marks the action closed at once, so that no
+    /// later poll serves it again before the engine has caught up.
+    /// </summary>
+    private static async Task<IResult> RecordFeedbackAsync(string controllerId, long actionId, bool cancel, HttpRequest request, DdiDeviceAuthenticator auth,
+        FirmwareDbContext db, DdiActionLookup actions, JobWakeup wakeup, TimeProvider time, CancellationToken ct)
+    {
+        var who = await auth.AuthenticateAsync(request, controllerId, ct);
+        if (who is null)
+        {
+            return TypedResults.Unauthorized();
+        }
+        var job = await db.Set<DeviceJob>().AsNoTracking().SingleOrDefaultAsync(j => j.Id == actionId && j.DeviceId == who.Id, ct);
+        if (job is null)
+        {
+            return NotFound(actionId);
+        }
+        var body = await ReadBodyAsync(request, ct);
+        var feedback = DdiFeedbackParser.Parse(actionId, body, cancel);
+        var now = time.GetUtcNow();
+        db.Add(new TimelineEntry
+        {
+            DeviceId = who.Id, JobId = job.Id, At = now, Kind = TimelineEntryKind.Feedback,
+            Message = feedback.Summary(), Data = JsonSerializer.Serialize(feedback),
+        });
+        await db.SaveChangesAsync(ct);
+        var closing = feedback.Execution is DdiValues.Execution.Closed or DdiValues.Execution.Canceled or DdiValues.Execution.Rejected;
+        await db.Set<DeviceJob>().Where(j => j.Id == job.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.NextActionAt, now).SetProperty(j => j.ActionClosed, j => j.ActionClosed || closing), ct);
+        actions.Forget(who.Id);
+        wakeup.Wake();
+        return TypedResults.Ok();
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var reader = new StreamReader(request.Body, System.Text.Encoding.UTF8);
+        var buffer = new char[MaxFeedbackBytes];
+        var read = await reader.ReadBlockAsync(buffer.AsMemory(), ct);
+        return new string(buffer, 0, read);
+    }
+
+    private static IResult NotFound(long actionId) =>
+        TypedResults.Problem(title: "No such action", detail: $"Action {actionId} does not exist for this device.", statusCode: StatusCodes.Status404NotFound);
+}

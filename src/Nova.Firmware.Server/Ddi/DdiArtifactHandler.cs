@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
+using Nova.Firmware.Domain.Jobs;
+using Nova.Firmware.Domain.Packages;
+using Nova.Firmware.Domain.Timeline;
+using Nova.Firmware.Persistence;
+using Nova.Firmware.Server.Packages;
+
+namespace Nova.Firmware.Server.Ddi;
+
+/// <summary>Artifact download for devices: only a package one of the device's own jobs points at; Range resumes.</summary>
+public static class DdiArtifactHandler
+{
+    internal static async Task<IResult> DownloadAsync(string tenant, string controllerId, Guid moduleId, string fileName, HttpRequest request,
+        DdiDeviceAuthenticator auth, FirmwareDbContext db, PackageBlobStore blobs, TimeProvider time, CancellationToken ct)
+    {
+        var who = await auth.AuthenticateAsync(request, controllerId, ct);
+        if (who is null)
+        {
+            return TypedResults.Unauthorized();
+        }
+        var job = await db.Set<DeviceJob>().AsNoTracking()
+            .Where(j => j.DeviceId == who.Id && j.PackageId == moduleId)
+            .OrderByDescending(j => j.Id).FirstOrDefaultAsync(ct);
+        var package = job is null ? null : await db.Set<FirmwarePackage>().AsNoTracking().SingleOrDefaultAsync(p => p.Id == moduleId, ct);
+        if (job is null || package is null || !string.Equals(package.FileName, fileName, StringComparison.Ordinal))
+        {
+            return TypedResults.Problem(title: "No such artifact", detail: "This device has no action for that artifact.", statusCode: StatusCodes.Status404NotFound);
+        }
+        var range = request.Headers.Range.ToString();
+        db.Add(new TimelineEntry
+        {
+            DeviceId = who.Id, JobId = job.Id, At = time.GetUtcNow(), Kind = TimelineEntryKind.Transfer,
+            Message = string.IsNullOrEmpty(range) ? $"Download of {package.FileName} started." : $"Download of {package.FileName} resumed ({range}).",
+        });
+        await db.SaveChangesAsync(ct);
+        return TypedResults.PhysicalFile(blobs.PathFor(package.Sha256), "application/octet-stream", fileDownloadName: null,
+            entityTag: new EntityTagHeaderValue($"\"{package.Sha256}\""), enableRangeProcessing: true);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Nova.Firmware.Domain.Devices;
+using Nova.Firmware.Persistence;
+using Nova.Firmware.Server.Auth;
+
+namespace Nova.Firmware.Server.Ddi;
+
+/// <summary>The device a DDI request speaks for; only ever its own actions and artifacts.</summary>
+public sealed record DdiDevice(Guid Id, string ControllerId);
+
+/// <summary>
+/// DDI credentials: <c>Authorization: TargetToken &lt;token&gt;</c> (one device) or
+/// <c>GatewayToken &lt;token&gt;</c> (any device, optionally registering unknown ones). Look-ups are
+/// cached briefly because every poll needs one.
+/// </summary>
+public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, IMemoryCache cache, IOptions<DdiOptions> options, TimeProvider time)
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+
+    public async Task<DdiDevice?> AuthenticateAsync(HttpRequest request, string controllerId, CancellationToken cancellationToken)
+    {
+        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header) || string.IsNullOrEmpty(header.Parameter))
+        {
+            return null;
+        }
+        if (header.Scheme.Equals("TargetToken", StringComparison.OrdinalIgnoreCase))
+        {
+            var device = await ByTokenAsync(header.Parameter, cancellationToken);
+            return device is not null && device.ControllerId == controllerId ? device : null;
+        }
+        if (header.Scheme.Equals("GatewayToken", StringComparison.OrdinalIgnoreCase) && options.Value.GatewayToken is { Length: > 0 } gateway
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header.Parameter), Encoding.UTF8.GetBytes(gateway)))
+        {
+            return await ByControllerIdAsync(controllerId, cancellationToken)
+                ?? (options.Value.AutoRegister ? await RegisterAsync(controllerId, cancellationToken) : null);
+        }
+        return null;
+    }
+
+    private async Task<DdiDevice?> ByTokenAsync(string token, CancellationToken ct)
+    {
+        var hash = ApiKeySecrets.Hash(token);
+        if (cache.TryGetValue(("ddi-token", hash), out DdiDevice? cached))
+        {
+            return cached;
+        }
+        var device = await db.Set<DeviceToken>().AsNoTracking().Where(t => t.TokenHash == hash)
+            .Join(db.Set<Device>(), t => t.DeviceId, d => d.Id, (t, d) => new DdiDevice(d.Id, d.ControllerId))
+            .SingleOrDefaultAsync(ct);
+        if (device is not null)
+        {
+            cache.Set(("ddi-token", hash), device, CacheFor);
+        }
+        return device;
+    }
+
+    private async Task<DdiDevice?> ByControllerIdAsync(string controllerId, CancellationToken ct)
+    {
+        if (cache.TryGetValue(("ddi-controller", controllerId), out DdiDevice? cached))
+        {
+            return cached;
+        }
+        var device = await db.Set<Device>().AsNoTracking().Where(d => d.ControllerId == controllerId)
+            .Select(d => new DdiDevice(d.Id, d.ControllerId)).SingleOrDefaultAsync(ct);
+        if (device is not null)
+        {
+            cache.Set(("ddi-controller", controllerId), device, CacheFor);
+        }
+        return device;
+    }
+
+    private async Task<DdiDevice?> RegisterAsync(string controllerId, CancellationToken ct)
+    {
+        if (controllerId.Length is 0 or > 200)
+        {
+            return null;
+        }
+        var now = time.GetUtcNow();
+        // Identity is unknown until the device sends configData; "unknown" never matches a package.
+        db.Add(new Device
+        {
+            Id = Guid.NewGuid(), ControllerId = controllerId, Vendor = "unknown", Model = "unknown", HardwareRevision = "unknown",
+            Soc = "unknown", Serial = controllerId, Kind = DeviceKind.Gateway, Protocol = DeviceProtocol.Ddi, CreatedAt = now, UpdatedAt = now,
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear(); // registered concurrently by another poll
+        }
+        return await ByControllerIdAsync(controllerId, ct);
+    }
+}

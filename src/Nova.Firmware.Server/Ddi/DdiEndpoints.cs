@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Nova.Firmware.Protocols.Ddi;
+
+namespace Nova.Firmware.Server.Ddi;
+
+/// <summary>
+/// The hawkBit Direct Device Integration API at hawkBit's own paths, so SWUpdate, RAUC's hawkBit
+/// updater and other hawkBit clients work unchanged. Everything a client calls answers 200 on
+/// success: SWUpdate treats 204 as an error.
+/// </summary>
+public static class DdiEndpoints
+{
+    public const string Root = "/{tenant}/controller/v1/{controllerId}";
+
+    public static IEndpointRouteBuilder MapDdiEndpoints(this IEndpointRouteBuilder app)
+    {
+        var ddi = app.MapGroup(Root).WithTags("DDI (devices)").ExcludeFromDescription();
+        ddi.MapGet("", PollAsync);
+        ddi.MapPut("/configData", DdiConfigDataHandler.PutAsync);
+        ddi.MapGet("/deploymentBase/{actionId:long}", DdiActionHandlers.GetDeploymentAsync);
+        ddi.MapPost("/deploymentBase/{actionId:long}/feedback", DdiActionHandlers.PostFeedbackAsync);
+        ddi.MapGet("/cancelAction/{actionId:long}", DdiActionHandlers.GetCancelAsync);
+        ddi.MapPost("/cancelAction/{actionId:long}/feedback", DdiActionHandlers.PostCancelFeedbackAsync);
+        ddi.MapGet("/softwaremodules/{moduleId:guid}/artifacts/{fileName}", DdiArtifactHandler.DownloadAsync);
+        return app;
+    }
+
+    /// <summary>The hot path: no database write, cached look-ups, last-seen recorded in memory.</summary>
+    internal static async Task<Results<Ok<DdiControllerBase>, UnauthorizedHttpResult>> PollAsync(
+        string tenant, string controllerId, HttpRequest request, DdiDeviceAuthenticator auth, DdiActionLookup actions,
+        LastSeenTracker lastSeen, IOptions<DdiOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        var device = await auth.AuthenticateAsync(request, controllerId, ct);
+        if (device is null)
+        {
+            return TypedResults.Unauthorized();
+        }
+        lastSeen.Record(device.Id, time.GetUtcNow());
+        var action = await actions.GetAsync(device.Id, ct);
+        var self = BaseUrl(request, options.Value, tenant, controllerId);
+        DdiLink? deployment = null, cancel = null, config = null;
+        if (action is { ServeDeployment: true })
+        {
+            if (action.CancelRequested)
+            {
+                cancel = new DdiLink($"{self}/cancelAction/{action.JobId}");
+            }
+            else
+            {
+                deployment = new DdiLink($"{self}/deploymentBase/{action.JobId}?c={action.JobId}");
+            }
+        }
+        if (action is { WantsConfigData: true })
+        {
+            config = new DdiLink($"{self}/configData");
+        }
+        var sleep = action is null ? options.Value.PollSleep : options.Value.ActivePollSleep;
+        return TypedResults.Ok(new DdiControllerBase(new DdiConfig(new DdiPolling(DdiValues.FormatSleep(sleep))), new DdiControllerLinks(deployment, config, cancel)));
+    }
+
+    internal static string BaseUrl(HttpRequest request, DdiOptions options, string tenant, string controllerId)
+    {
+        var root = options.PublicBaseUrl?.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
+        return $"{root}/{Uri.EscapeDataString(tenant)}/controller/v1/{Uri.EscapeDataString(controllerId)}";
+    }
+}

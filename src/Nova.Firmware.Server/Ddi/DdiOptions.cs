@@ -1,0 +1,22 @@
+namespace Nova.Firmware.Server.Ddi;
+
+/// <summary>The "Nova:Ddi" section: the hawkBit-compatible device API.</summary>
+public sealed class DdiOptions
+{
+    public const string Section = "Nova:Ddi";
+
+    /// <summary>Poll interval told to idle devices.</summary>
+    public TimeSpan PollSleep { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>Poll interval told to devices with an open action or under verification.</summary>
+    public TimeSpan ActivePollSleep { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>A shared token for gateways that poll on behalf of devices; unset disables GatewayToken auth.</summary>
+    public string? GatewayToken { get; set; }
+    /// <summary>Whether a device unknown to the inventory, authenticated by the gateway token, is registered on first poll.</summary>
+    public bool AutoRegister { get; set; }
+    /// <summary>The base URL devices use to reach this server (behind a proxy); default: the request's own.</summary>
+    public string? PublicBaseUrl { get; set; }
+    /// <summary>How often batched last-seen times are written to the database.</summary>
+    public TimeSpan LastSeenFlushInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>How long a device's open action is cached between polls (bounds how stale a replica's answer may be).</summary>
+    public TimeSpan ActionCacheTime { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,129 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Nova.Firmware.Domain.Common;
+using Nova.Firmware.Domain.Jobs;
+using Nova.Firmware.Domain.Timeline;
+using Nova.Firmware.Engine.Jobs;
+using Nova.Firmware.Persistence;
+using Nova.Firmware.Server.Auth;
+
+namespace Nova.Firmware.Server.Endpoints.Management;
+
+/// <summary>Device jobs: start one, read one with its timeline, cancel one, follow all live.</summary>
+public static class JobEndpoints
+{
+    public static RouteGroupBuilder MapJobEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/devices/{deviceId:guid}/jobs", CreateAsync).RequireAuthorization(Policies.Operator).WithTags("Device jobs");
+        api.MapGet("/jobs", ListAsync).WithTags("Device jobs");
+        api.MapGet("/jobs/events", Events).WithTags("Device jobs");
+        api.MapGet("/jobs/{id:long}", GetAsync).WithTags("Device jobs");
+        api.MapPost("/jobs/{id:long}/cancel", CancelAsync).RequireAuthorization(Policies.Operator).WithTags("Device jobs");
+        return api;
+    }
+
+    private static async Task<IResult> CreateAsync(Guid deviceId, CreateJobRequest request, DeviceJobService jobs, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (request.PackageId == Guid.Empty)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["packageId"] = ["packageId is required."] });
+        }
+        var result = await jobs.CreateAsync(deviceId, request.PackageId, user.Identity?.Name ?? "unknown", ct);
+        return result.Error switch
+        {
+            null => TypedResults.Created($"/api/v1/jobs/{result.Job!.Id}", JobResponse.From(result.Job)),
+            CreateJobError.DeviceNotFound => TypedResults.Problem(title: "Device not found", detail: result.Message, statusCode: StatusCodes.Status404NotFound),
+            CreateJobError.PackageNotFound => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["packageId"] = [result.Message!] }),
+            CreateJobError.DeviceBusy => TypedResults.Problem(title: "Device busy", detail: result.Message, statusCode: StatusCodes.Status409Conflict),
+            _ => TypedResults.Problem(title: "Unexpected", detail: result.Message, statusCode: StatusCodes.Status500InternalServerError),
+        };
+    }
+
+    private static async Task<IResult> GetAsync(long id, FirmwareDbContext db, CancellationToken ct)
+    {
+        var job = await db.Set<DeviceJob>().AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, ct);
+        if (job is null)
+        {
+            return TypedResults.Problem(title: "Device job not found", detail: $"Device job {id} does not exist.", statusCode: StatusCodes.Status404NotFound);
+        }
+        var timeline = await db.Set<TimelineEntry>().AsNoTracking().Where(t => t.JobId == id).OrderBy(t => t.Id).ToListAsync(ct);
+        return TypedResults.Ok(JobResponse.From(job, timeline));
+    }
+
+    private static async Task<IResult> ListAsync(FirmwareDbContext db, Guid? deviceId, string? status, int? page, int? pageSize, CancellationToken ct)
+    {
+        var query = db.Set<DeviceJob>().AsNoTracking();
+        if (deviceId is { } d)
+        {
+            query = query.Where(j => j.DeviceId == d);
+        }
+        if (status is not null)
+        {
+            if (!WireNames.TryParse<DeviceJobStatus>(status, out var s))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"Unknown status '{status}'; one of {string.Join(", ", WireNames.Names<DeviceJobStatus>())}."] });
+            }
+            query = query.Where(j => j.Status == s);
+        }
+        var size = Math.Clamp(pageSize ?? 50, 1, 500);
+        var number = Math.Max(page ?? 1, 1);
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderByDescending(j => j.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
+        return TypedResults.Ok(new { items = items.Select(j => JobResponse.From(j)), page = number, pageSize = size, total });
+    }
+
+    private static async Task<IResult> CancelAsync(long id, DeviceJobService jobs, ClaimsPrincipal user, CancellationToken ct) =>
+        await jobs.CancelAsync(id, user.Identity?.Name ?? "unknown", ct) switch
+        {
+            CancelJobResult.Requested => TypedResults.Accepted($"/api/v1/jobs/{id}"),
+            CancelJobResult.NotFound => TypedResults.Problem(title: "Device job not found", detail: $"Device job {id} does not exist.", statusCode: StatusCodes.Status404NotFound),
+            CancelJobResult.AlreadyFinished => TypedResults.Problem(title: "Already finished", detail: $"Device job {id} has already ended.", statusCode: StatusCodes.Status409Conflict),
+            CancelJobResult.TooLate => TypedResults.Problem(title: "Too late to cancel", detail: $"Device job {id} is writing to the device; stopping now could brick it. It will end on its own.", statusCode: StatusCodes.Status409Conflict),
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError),
+        };
+
+    /// <summary>
+    /// Server-sent events of job changes, read from the database (not from this replica's memory) so
+    /// that a console connected to any replica sees every replica's work.
+    /// </summary>
+    private static IResult Events(IServiceScopeFactory scopes, TimeProvider time, CancellationToken ct) =>
+        TypedResults.ServerSentEvents(Follow(scopes, time, ct), eventType: "job");
+
+    private static async IAsyncEnumerable<JobResponse> Follow(IServiceScopeFactory scopes, TimeProvider time, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var since = time.GetUtcNow();
+        var seen = new Dictionary<long, DateTimeOffset>();
+        while (!ct.IsCancellationRequested)
+        {
+            List<DeviceJob> changed;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<FirmwareDbContext>();
+                changed = await db.Set<DeviceJob>().AsNoTracking().Where(j => j.UpdatedAt >= since).OrderBy(j => j.UpdatedAt).Take(500).ToListAsync(ct);
+            }
+            foreach (var job in changed)
+            {
+                if (seen.TryGetValue(job.Id, out var at) && at == job.UpdatedAt)
+                {
+                    continue;
+                }
+                seen[job.Id] = job.UpdatedAt;
+                yield return JobResponse.From(job);
+            }
+            if (changed.Count > 0)
+            {
+                since = changed[^1].UpdatedAt;
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), time, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+        }
+    }
+}
