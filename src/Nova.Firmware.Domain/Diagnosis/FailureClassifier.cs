@@ -25,7 +25,6 @@ public static class FailureClassifier
     private static readonly (string Pattern, FailureCause Cause)[] Rules =
     [
         ("SW not compatible with hardware", FailureCause.WrongHardware),
-        ("Compatible SW not found", FailureCause.WrongHardware),
         ("not compatible with", FailureCause.WrongHardware),
         ("wrong hardware", FailureCause.WrongHardware),
         ("No space left on device", FailureCause.InsufficientSpace),
@@ -40,6 +39,8 @@ public static class FailureClassifier
         ("too many failed download attempts", FailureCause.ChecksumMismatch),
         ("Error streaming", FailureCause.ChecksumMismatch),
         ("truncated", FailureCause.ChecksumMismatch),
+        // SWUpdate also says this after "Hash not set", so it only decides when nothing above matched.
+        ("Compatible SW not found", FailureCause.WrongHardware),
         ("power loss", FailureCause.PowerLoss),
         ("brownout", FailureCause.PowerLoss),
         ("boot failure", FailureCause.BootFailure),

@@ -69,6 +69,8 @@ public sealed class DdiDriver : IDeviceDriver
             (DdiValues.Execution.Canceled, _) => new JobSignal(JobSignalKind.Cancelled, details),
             (_, DdiValues.Finished.Failure) => new JobSignal(JobSignalKind.ReportedFailure, details),
             (DdiValues.Execution.Downloaded, _) => new JobSignal(JobSignalKind.Downloaded, details),
+            // SWUpdate's words once the image is written; it then waits for its reboot to report.
+            _ when details.Any(d => d.Contains("All Chunks Installed", StringComparison.OrdinalIgnoreCase)) => new JobSignal(JobSignalKind.Installed, details),
             _ => new JobSignal(JobSignalKind.Progress, details),
         };
     }

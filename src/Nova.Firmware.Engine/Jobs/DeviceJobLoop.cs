@@ -61,6 +61,7 @@ public sealed partial class DeviceJobLoop(IServiceScopeFactory scopes, JobWakeup
             try
             {
                 await scope.ServiceProvider.GetRequiredService<DeviceJobStepper>().StepAsync(jobId, o.ReplicaId, cancellationToken);
+                await scope.ServiceProvider.GetRequiredService<DeviceJobStore>().ReleaseLeaseAsync(jobId, o.ReplicaId, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

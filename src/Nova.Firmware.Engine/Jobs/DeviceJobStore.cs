@@ -104,6 +104,12 @@ public sealed class DeviceJobStore(FirmwareDbContext db, TimeProvider time)
                 .SetProperty(j => j.NextActionAt, nextActionAt)
                 .SetProperty(j => j.ObservedUpTo, j => observedUpTo ?? j.ObservedUpTo), cancellationToken);
 
+    /// <summary>Gives the lease back after a step, leaving NextActionAt as the step set it.</summary>
+    public async Task ReleaseLeaseAsync(long jobId, string owner, CancellationToken cancellationToken) =>
+        await db.Set<DeviceJob>()
+            .Where(j => j.Id == jobId && j.LeaseOwner == owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+
     public async Task AppendAsync(TimelineEntry entry, CancellationToken cancellationToken)
     {
         db.Add(entry);

@@ -19,8 +19,10 @@ public static class DdiArtifactHandler
         {
             return TypedResults.Unauthorized();
         }
+        // Only while the action is open: a blocked, cancelled or finished job's artifact is not served.
         var job = await db.Set<DeviceJob>().AsNoTracking()
-            .Where(j => j.DeviceId == who.Id && j.PackageId == moduleId)
+            .Where(j => j.DeviceId == who.Id && j.PackageId == moduleId
+                && (j.Status == DeviceJobStatus.Transferring || j.Status == DeviceJobStatus.Flashing || j.Status == DeviceJobStatus.Rebooting))
             .OrderByDescending(j => j.Id).FirstOrDefaultAsync(ct);
         var package = job is null ? null : await db.Set<FirmwarePackage>().AsNoTracking().SingleOrDefaultAsync(p => p.Id == moduleId, ct);
         if (job is null || package is null || !string.Equals(package.FileName, fileName, StringComparison.Ordinal))

@@ -13,7 +13,7 @@ namespace Nova.Firmware.Server.Ddi;
 public static class DdiConfigDataHandler
 {
     internal static async Task<IResult> PutAsync(string tenant, string controllerId, HttpRequest request, DdiDeviceAuthenticator auth,
-        FirmwareDbContext db, LastSeenTracker lastSeen, JobWakeup wakeup, TimeProvider time, CancellationToken ct)
+        FirmwareDbContext db, DdiActionLookup actions, LastSeenTracker lastSeen, JobWakeup wakeup, TimeProvider time, CancellationToken ct)
     {
         var who = await auth.AuthenticateAsync(request, controllerId, ct);
         if (who is null)
@@ -60,6 +60,7 @@ public static class DdiConfigDataHandler
             await db.Set<DeviceJob>().Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.NextActionAt, now), ct);
             wakeup.Wake();
         }
+        actions.Forget(who.Id);
         lastSeen.Record(who.Id, now);
         return TypedResults.Ok();
     }

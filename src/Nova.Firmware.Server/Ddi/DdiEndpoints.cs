@@ -37,25 +37,25 @@ public static class DdiEndpoints
             return TypedResults.Unauthorized();
         }
         lastSeen.Record(device.Id, time.GetUtcNow());
-        var action = await actions.GetAsync(device.Id, ct);
+        var state = await actions.GetAsync(device.Id, ct);
         var self = BaseUrl(request, options.Value, tenant, controllerId);
         DdiLink? deployment = null, cancel = null, config = null;
-        if (action is { ServeDeployment: true })
+        if (state.ServeDeployment)
         {
-            if (action.CancelRequested)
+            if (state.CancelRequested)
             {
-                cancel = new DdiLink($"{self}/cancelAction/{action.JobId}");
+                cancel = new DdiLink($"{self}/cancelAction/{state.JobId}");
             }
             else
             {
-                deployment = new DdiLink($"{self}/deploymentBase/{action.JobId}?c={action.JobId}");
+                deployment = new DdiLink($"{self}/deploymentBase/{state.JobId}?c={state.JobId}");
             }
         }
-        if (action is { WantsConfigData: true })
+        if (state.WantsConfigData)
         {
             config = new DdiLink($"{self}/configData");
         }
-        var sleep = action is null ? options.Value.PollSleep : options.Value.ActivePollSleep;
+        var sleep = state.HasAction ? options.Value.ActivePollSleep : options.Value.PollSleep;
         return TypedResults.Ok(new DdiControllerBase(new DdiConfig(new DdiPolling(DdiValues.FormatSleep(sleep))), new DdiControllerLinks(deployment, config, cancel)));
     }
 

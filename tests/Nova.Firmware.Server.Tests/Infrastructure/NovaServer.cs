@@ -18,11 +18,13 @@ public sealed class NovaServer : WebApplicationFactory<Program>
     private readonly DatabaseProvider _provider;
     private readonly string? _postgresConnection;
     private readonly Action<IServiceCollection>? _configureServices;
+    private readonly IReadOnlyDictionary<string, string>? _settings;
 
     public string DataDirectory { get; }
 
-    private NovaServer(DatabaseProvider provider, string? postgresConnection, Action<IServiceCollection>? configureServices)
+    private NovaServer(DatabaseProvider provider, string? postgresConnection, Action<IServiceCollection>? configureServices, IReadOnlyDictionary<string, string>? settings)
     {
+        _settings = settings;
         _provider = provider;
         _postgresConnection = postgresConnection;
         _configureServices = configureServices;
@@ -30,10 +32,22 @@ public sealed class NovaServer : WebApplicationFactory<Program>
         Directory.CreateDirectory(DataDirectory);
     }
 
-    public static async Task<NovaServer> StartAsync(DatabaseProvider provider = DatabaseProvider.Sqlite, Action<IServiceCollection>? configureServices = null)
+    /// <summary>Fast engine settings for tests: steps re-checked every 100 ms instead of seconds.</summary>
+    public static readonly IReadOnlyDictionary<string, string> FastEngine = new Dictionary<string, string>
+    {
+        ["Nova:Engine:TickInterval"] = "00:00:00.100",
+        ["Nova:Engine:RecheckInterval"] = "00:00:00.100",
+        ["Nova:Ddi:LastSeenFlushInterval"] = "00:00:00.200",
+        ["Nova:Ddi:ActionCacheTime"] = "00:00:00",
+        ["Nova:Ddi:PollSleep"] = "00:00:01",
+        ["Nova:Ddi:ActivePollSleep"] = "00:00:01",
+    };
+
+    public static async Task<NovaServer> StartAsync(DatabaseProvider provider = DatabaseProvider.Sqlite, Action<IServiceCollection>? configureServices = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var pg = provider == DatabaseProvider.Postgres ? await TestDatabases.CreatePostgresDatabaseAsync() : null;
-        var server = new NovaServer(provider, pg, configureServices);
+        var server = new NovaServer(provider, pg, configureServices, settings);
         _ = server.Server; // start now, so migration errors surface here
         return server;
     }
@@ -47,6 +61,10 @@ public sealed class NovaServer : WebApplicationFactory<Program>
         if (_postgresConnection is not null)
         {
             builder.UseSetting("Nova:Database:ConnectionString", _postgresConnection);
+        }
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
         }
         if (_configureServices is not null)
         {
