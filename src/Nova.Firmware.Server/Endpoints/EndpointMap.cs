@@ -1,3 +1,7 @@
+using Nova.Firmware.Server.Auditing;
+using Nova.Firmware.Server.Endpoints.Management.Accounts;
+using Nova.Firmware.Server.Endpoints.Management.Devices;
+
 namespace Nova.Firmware.Server.Endpoints;
 
 /// <summary>
@@ -8,6 +12,10 @@ public static class EndpointMap
 {
     public static RouteGroupBuilder MapManagementEndpoints(this RouteGroupBuilder api)
     {
+        api.MapDeviceEndpoints();
+        api.MapUserEndpoints();
+        api.MapApiKeyEndpoints();
+        api.MapAuditEndpoints();
         return api;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Nova.Firmware.Persistence;
+using Nova.Firmware.Server.Auditing;
 using Nova.Firmware.Server.Auth;
 using Nova.Firmware.Server.Endpoints;
 
@@ -57,6 +58,8 @@ public static class NovaHostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        // Between the two: it knows the caller, and it sees the 401/403 that authorization answers.
+        app.UseMiddleware<AuditMiddleware>();
         app.UseAuthorization();
 
         app.MapHealthChecks("/healthz");
