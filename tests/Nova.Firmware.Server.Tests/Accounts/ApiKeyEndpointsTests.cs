@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Nova.Firmware.Domain.Accounts;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Auth;
@@ -48,6 +49,32 @@ public sealed class ApiKeyEndpointsTests
         await ProblemAssert.IsProblemAsync(await keyClient.GetAsync("/api/v1/devices"), HttpStatusCode.Unauthorized);
         var revoked = (await admin.GetFromJsonAsync<List<ApiKeyResponse>>("/api/v1/api-keys"))!.Single(k => k.Id == created.Id);
         Assert.NotNull(revoked.RevokedAt);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.All), MemberType = typeof(TestDatabases))]
+    public async Task Use_RepeatedWithinAMinute_UpdatesLastUsedAtAtMostOncePerMinute(DatabaseProvider provider)
+    {
+        var t0 = DateTimeOffset.Parse("2026-04-01T08:00:00Z");
+        var clock = new FakeTimeProvider(t0);
+        await using var server = await NovaServer.StartAsync(provider, s => s.AddSingleton<TimeProvider>(clock));
+        using var admin = server.CreateAdminClient();
+        var created = await server.CreateApiKeyAsync("poller", "viewer");
+        using var keyClient = server.CreateApiKeyClient(created.Key);
+        async Task<DateTimeOffset?> LastUsedAsync() =>
+            (await admin.GetFromJsonAsync<List<ApiKeyResponse>>("/api/v1/api-keys"))!.Single(k => k.Id == created.Id).LastUsedAt;
+
+        Assert.Null(await LastUsedAsync());
+        await keyClient.GetAsync("/api/v1/devices");
+        Assert.Equal(t0, await LastUsedAsync());
+
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await keyClient.GetAsync("/api/v1/devices");
+        Assert.Equal(t0, await LastUsedAsync());
+
+        clock.Advance(TimeSpan.FromSeconds(31));
+        await keyClient.GetAsync("/api/v1/devices");
+        Assert.Equal(t0.AddSeconds(61), await LastUsedAsync());
     }
 
     [Fact]
