@@ -129,6 +129,33 @@ public sealed class DeviceImportTests
     }
 
     [Fact]
+    public async Task Import_ExampleFromApiDocs_IsAccepted()
+    {
+        await using var server = await NovaServer.StartAsync();
+        using var client = server.CreateAdminClient();
+        var docs = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docs", "api.md"));
+        var start = docs.IndexOf("```csv\n", StringComparison.Ordinal) + "```csv\n".Length;
+        var csv = docs[start..docs.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var response = await client.PostAsync("/api/v1/devices/import", Csv(csv));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = (await client.GetFromJsonAsync<Paged<DeviceResponse>>("/api/v1/devices?site=hq"))!;
+        Assert.Equal(["NV9", "cam-0042"], page.Items.Select(d => d.ControllerId).Order(StringComparer.Ordinal));
+        Assert.Equal("Rack 2, \"top\" unit", page.Items.Single(d => d.Serial == "NV9").Name);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Nova.Firmware.slnx")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new InvalidOperationException("Nova.Firmware.slnx not found above the test output.");
+    }
+
+    [Fact]
     public async Task Import_AsViewer_Returns403()
     {
         await using var server = await NovaServer.StartAsync();
