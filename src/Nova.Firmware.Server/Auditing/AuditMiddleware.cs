@@ -58,8 +58,9 @@ public sealed partial class AuditMiddleware(RequestDelegate next, IServiceScopeF
         return new AuditEntry
         {
             At = at,
-            Actor = Actor(context.User),
-            Action = $"{context.Request.Method} {template}",
+            // Column limits: an unmatched path or a long key name must not make the entry unwritable.
+            Actor = Truncate(Actor(context.User), 200),
+            Action = Truncate($"{context.Request.Method} {template}", 200),
             Target = Truncate(target, 500),
             StatusCode = status,
             Outcome = AuditOutcome.Of(status),

@@ -105,6 +105,22 @@ public sealed class AuditTests
         Assert.Equal((500, "failed", "unhandled error"), (entry.StatusCode, entry.Outcome, entry.Detail));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabases.All), MemberType = typeof(TestDatabases))]
+    public async Task Mutation_UnknownLongPathWithLongKeyName_IsStillRecorded(DatabaseProvider provider)
+    {
+        await using var server = await NovaServer.StartAsync(provider);
+        var key = await server.CreateApiKeyAsync(new string('k', 200), "operator");
+        using var keyClient = server.CreateApiKeyClient(key.Key);
+
+        var response = await keyClient.PostAsync("/api/v1/" + new string('x', 400), null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var entry = Assert.Single(await AuditAsync(server, "action=" + Uri.EscapeDataString("POST /api/v1/xxx")));
+        Assert.Equal((404, "failed", 200, 200), (entry.StatusCode, entry.Outcome, entry.Action.Length, entry.Actor.Length));
+        Assert.StartsWith("apikey:kkk", entry.Actor, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Read_AsOperator_Returns403AndReadsAreNotAudited()
     {
