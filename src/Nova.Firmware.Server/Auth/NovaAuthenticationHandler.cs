@@ -19,10 +19,14 @@ public sealed class NovaAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     FirmwareDbContext db,
-    PasswordVerifier passwords) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    PasswordVerifier passwords,
+    TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Nova";
     public const string AuthMethodClaim = "nova:auth";
+
+    /// <summary>LastUsedAt is a hint for admins, not a log: write it at most this often per key.</summary>
+    public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -70,10 +74,19 @@ public sealed class NovaAuthenticationHandler(
     private async Task<AuthenticateResult> AuthenticateApiKeyAsync(string key)
     {
         var hash = ApiKeySecrets.Hash(key);
-        var apiKey = await db.Set<ApiKey>().SingleOrDefaultAsync(k => k.KeyHash == hash, Context.RequestAborted);
+        var apiKey = await db.Set<ApiKey>().AsNoTracking().SingleOrDefaultAsync(k => k.KeyHash == hash, Context.RequestAborted);
         if (apiKey is null || !apiKey.IsActive)
         {
             return AuthenticateResult.Fail("Unknown or revoked API key.");
+        }
+        var now = time.GetUtcNow();
+        if (apiKey.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedResolution)
+        {
+            // Conditional update: of several replicas or parallel requests, one write wins per minute.
+            var staleBefore = now - LastUsedResolution;
+            await db.Set<ApiKey>()
+                .Where(k => k.Id == apiKey.Id && (k.LastUsedAt == null || k.LastUsedAt <= staleBefore))
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
         }
         return Success($"apikey:{apiKey.Name}", apiKey.Role, "apikey");
     }

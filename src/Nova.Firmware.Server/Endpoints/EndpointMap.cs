@@ -1,5 +1,8 @@
 using Nova.Firmware.Server.Ddi;
 using Nova.Firmware.Server.Endpoints.Management;
+using Nova.Firmware.Server.Auditing;
+using Nova.Firmware.Server.Endpoints.Management.Accounts;
+using Nova.Firmware.Server.Endpoints.Management.Devices;
 
 namespace Nova.Firmware.Server.Endpoints;
 
@@ -14,6 +17,10 @@ public static class EndpointMap
         api.MapJobEndpoints();
         api.MapPreflightEndpoints();
         api.MapDeviceTokenEndpoints();
+        api.MapDeviceEndpoints();
+        api.MapUserEndpoints();
+        api.MapApiKeyEndpoints();
+        api.MapAuditEndpoints();
         return api;
     }
 

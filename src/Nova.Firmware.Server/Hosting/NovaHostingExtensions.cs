@@ -3,6 +3,7 @@ using Nova.Firmware.Engine.Jobs;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Ddi;
 using Nova.Firmware.Server.Packages;
+using Nova.Firmware.Server.Auditing;
 using Nova.Firmware.Server.Auth;
 using Nova.Firmware.Server.Endpoints;
 
@@ -70,6 +71,8 @@ public static class NovaHostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        // Between the two: it knows the caller, and it sees the 401/403 that authorization answers.
+        app.UseMiddleware<AuditMiddleware>();
         app.UseAuthorization();
 
         app.MapHealthChecks("/healthz");

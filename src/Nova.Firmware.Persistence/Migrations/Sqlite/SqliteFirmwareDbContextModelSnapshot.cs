@@ -104,6 +104,8 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
 
                     b.HasIndex("At");
 
+                    b.HasIndex("Actor", "At");
+
                     b.ToTable("audit_log", (string)null);
                 });
 
@@ -175,6 +177,7 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Protocol")
@@ -233,9 +236,11 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                             b1.IsRequired();
 
                             b1.Property<string>("ActiveVersion")
+                                .HasMaxLength(100)
                                 .HasColumnType("TEXT");
 
                             b1.Property<string>("InactiveVersion")
+                                .HasMaxLength(100)
                                 .HasColumnType("TEXT");
                         });
 
@@ -260,6 +265,7 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                                 .HasColumnType("INTEGER");
 
                             b1.Property<string>("SwitchId")
+                                .HasMaxLength(100)
                                 .HasColumnType("TEXT");
                         });
 

@@ -57,7 +57,7 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     ControllerId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Name = table.Column<string>(type: "text", nullable: true),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     Vendor = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     Model = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     HardwareRevision = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
@@ -75,12 +75,12 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                     Capabilities_RecoveryPartition = table.Column<bool>(type: "boolean", nullable: false),
                     Capabilities_RemoteRecoveryTrigger = table.Column<bool>(type: "boolean", nullable: false),
                     Capabilities_SdSlot = table.Column<bool>(type: "boolean", nullable: false),
-                    Firmware_ActiveVersion = table.Column<string>(type: "text", nullable: true),
-                    Firmware_InactiveVersion = table.Column<string>(type: "text", nullable: true),
+                    Firmware_ActiveVersion = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Firmware_InactiveVersion = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     Health_LastSeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     Health_Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     PowerFeed_Port = table.Column<int>(type: "integer", nullable: true),
-                    PowerFeed_SwitchId = table.Column<string>(type: "text", nullable: true),
+                    PowerFeed_SwitchId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     Storage_FreeBytes = table.Column<long>(type: "bigint", nullable: true),
                     Storage_TotalBytes = table.Column<long>(type: "bigint", nullable: true)
                 },
@@ -242,6 +242,11 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                 table: "api_keys",
                 column: "KeyHash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_log_Actor_At",
+                table: "audit_log",
+                columns: new[] { "Actor", "At" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_audit_log_At",

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Nova.Firmware.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresFirmwareDbContext))]
-    [Migration("20261123212900_Initial")]
+    [Migration("20261123214353_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -114,6 +114,8 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
 
                     b.HasIndex("At");
 
+                    b.HasIndex("Actor", "At");
+
                     b.ToTable("audit_log", (string)null);
                 });
 
@@ -185,7 +187,8 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(100)");
 
                     b.Property<string>("Name")
-                        .HasColumnType("text");
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Protocol")
                         .IsRequired()
@@ -243,10 +246,12 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                             b1.IsRequired();
 
                             b1.Property<string>("ActiveVersion")
-                                .HasColumnType("text");
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)");
 
                             b1.Property<string>("InactiveVersion")
-                                .HasColumnType("text");
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)");
                         });
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Health", "Nova.Firmware.Domain.Devices.Device.Health#DeviceHealth", b1 =>
@@ -270,7 +275,8 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                                 .HasColumnType("integer");
 
                             b1.Property<string>("SwitchId")
-                                .HasColumnType("text");
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)");
                         });
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Storage", "Nova.Firmware.Domain.Devices.Device.Storage#StorageState", b1 =>

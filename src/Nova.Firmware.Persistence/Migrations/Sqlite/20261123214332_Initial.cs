@@ -55,7 +55,7 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                 {
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     ControllerId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Name = table.Column<string>(type: "TEXT", nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     Vendor = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     Model = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     HardwareRevision = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
@@ -73,12 +73,12 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                     Capabilities_RecoveryPartition = table.Column<bool>(type: "INTEGER", nullable: false),
                     Capabilities_RemoteRecoveryTrigger = table.Column<bool>(type: "INTEGER", nullable: false),
                     Capabilities_SdSlot = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Firmware_ActiveVersion = table.Column<string>(type: "TEXT", nullable: true),
-                    Firmware_InactiveVersion = table.Column<string>(type: "TEXT", nullable: true),
+                    Firmware_ActiveVersion = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Firmware_InactiveVersion = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     Health_LastSeenAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Health_Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     PowerFeed_Port = table.Column<int>(type: "INTEGER", nullable: true),
-                    PowerFeed_SwitchId = table.Column<string>(type: "TEXT", nullable: true),
+                    PowerFeed_SwitchId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     Storage_FreeBytes = table.Column<long>(type: "INTEGER", nullable: true),
                     Storage_TotalBytes = table.Column<long>(type: "INTEGER", nullable: true)
                 },
@@ -240,6 +240,11 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                 table: "api_keys",
                 column: "KeyHash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_log_Actor_At",
+                table: "audit_log",
+                columns: new[] { "Actor", "At" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_audit_log_At",

@@ -12,7 +12,7 @@ using Nova.Firmware.Persistence;
 namespace Nova.Firmware.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteFirmwareDbContext))]
-    [Migration("20261123212833_Initial")]
+    [Migration("20261123214332_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -107,6 +107,8 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
 
                     b.HasIndex("At");
 
+                    b.HasIndex("Actor", "At");
+
                     b.ToTable("audit_log", (string)null);
                 });
 
@@ -178,6 +180,7 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Protocol")
@@ -236,9 +239,11 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                             b1.IsRequired();
 
                             b1.Property<string>("ActiveVersion")
+                                .HasMaxLength(100)
                                 .HasColumnType("TEXT");
 
                             b1.Property<string>("InactiveVersion")
+                                .HasMaxLength(100)
                                 .HasColumnType("TEXT");
                         });
 
@@ -263,6 +268,7 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                                 .HasColumnType("INTEGER");
 
                             b1.Property<string>("SwitchId")
+                                .HasMaxLength(100)
                                 .HasColumnType("TEXT");
                         });
 

@@ -1,0 +1,27 @@
+namespace Nova.Firmware.Server.Endpoints.Management;
+
+/// <summary>One page of a list; <see cref="Total"/> counts every match, not just this page.</summary>
+public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
+
+/// <summary>The paging query every list endpoint accepts: 1-based page, bounded page size.</summary>
+public static class Paging
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 500;
+
+    public static Dictionary<string, string[]> Check(int? page, int? pageSize, out int resolvedPage, out int resolvedPageSize)
+    {
+        var errors = new Dictionary<string, string[]>();
+        resolvedPage = page ?? 1;
+        resolvedPageSize = pageSize ?? DefaultPageSize;
+        if (resolvedPage < 1)
+        {
+            errors["page"] = ["Must be 1 or more."];
+        }
+        if (resolvedPageSize is < 1 or > MaxPageSize)
+        {
+            errors["pageSize"] = [$"Must be between 1 and {MaxPageSize}."];
+        }
+        return errors;
+    }
+}
