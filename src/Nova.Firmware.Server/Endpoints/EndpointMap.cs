@@ -8,6 +8,7 @@ public static class EndpointMap
 {
     public static RouteGroupBuilder MapManagementEndpoints(this RouteGroupBuilder api)
     {
+        api.MapPackageEndpoints();
         return api;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Auth;
 using Nova.Firmware.Server.Endpoints;
+using Nova.Firmware.Server.Packages;
 
 namespace Nova.Firmware.Server.Hosting;
 
@@ -41,6 +42,7 @@ public static class NovaHostingExtensions
             .AddPolicy(Policies.Admin, p => p.RequireRole(Policies.Admin));
         services.AddSingleton<PasswordVerifier>();
         services.AddScoped<AccountBootstrapper>();
+        services.AddPackageCatalog(builder.Configuration);
         return builder;
     }
 
