@@ -96,7 +96,7 @@ public sealed class CpioReader(Stream input)
 
     private uint Field(int index, string name, long offset)
     {
-        var text = Encoding.ASCII.GetString(_header, 6 + ((index - 1) * 8), 8);
+        var text = Encoding.ASCII.GetString(_header, 6 + (index * 8), 8);
         if (!uint.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
         {
             throw new SwuFormatException($"cpio header at offset {offset} has a {name} field that is not hexadecimal ('{Printable(text)}').");
