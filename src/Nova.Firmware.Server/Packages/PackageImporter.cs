@@ -59,7 +59,7 @@ internal sealed partial class PackageImporter(
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    || !disposition.IsFormDisposition())
+                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                 {
                     return Invalid("file", "Every part needs a 'Content-Disposition: form-data; name=...' header.");
                 }
