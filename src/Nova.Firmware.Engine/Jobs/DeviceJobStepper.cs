@@ -38,9 +38,12 @@ public sealed partial class DeviceJobStepper(
         {
             return;
         }
+        // The report is read before the device: a device report and the inventory fields it updates
+        // are committed together, so the device row read second is at least as new as the report.
+        // (Read the other way round, a fresh report could meet a stale version and look like a fallback.)
+        var report = await db.Set<DeviceReport>().AsNoTracking().SingleOrDefaultAsync(r => r.DeviceId == job.DeviceId, cancellationToken);
         var device = await db.Set<Device>().AsNoTracking().SingleAsync(d => d.Id == job.DeviceId, cancellationToken);
         var package = await db.Set<FirmwarePackage>().AsNoTracking().SingleAsync(p => p.Id == job.PackageId, cancellationToken);
-        var report = await db.Set<DeviceReport>().AsNoTracking().SingleOrDefaultAsync(r => r.DeviceId == job.DeviceId, cancellationToken);
         var driver = drivers.FirstOrDefault(d => d.Protocol == device.Protocol);
         var now = time.GetUtcNow();
         if (driver is null)
@@ -272,16 +275,16 @@ public sealed partial class DeviceJobStepper(
 
     private async Task<PreflightVerdict> EvaluateGateAsync(Device device, DeviceReport? report, FirmwarePackage package, IDeviceDriver driver, CancellationToken ct)
     {
-        var problems = PackageCompatibility.Problems(package, device);
+        var identity = DeviceIdentity.Of(device);
+        var problems = PackageCompatibility.Check(package, identity).Mismatches.Select(m => m.Reason).ToList();
         FirmwarePackage? matching = null;
         if (problems.Count > 0)
         {
+            var vendor = device.Vendor;
             var candidates = await db.Set<FirmwarePackage>().AsNoTracking()
-                .Where(p => p.Kind == package.Kind && p.Id != package.Id)
-                .OrderByDescending(p => p.ImportedAt)
-                .Take(500)
+                .Where(p => p.Kind == package.Kind && p.Id != package.Id && p.Vendor.ToLower() == vendor.ToLower())
                 .ToListAsync(ct);
-            matching = candidates.FirstOrDefault(p => PackageCompatibility.Problems(p, device).Count == 0);
+            matching = PackageCompatibility.FindMatching(candidates, identity, package.Kind);
         }
         DateTimeOffset? feedEvent = null;
         if (device.PowerFeed.SwitchId is { } switchId)

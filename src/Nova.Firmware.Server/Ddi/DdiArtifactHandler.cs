@@ -12,7 +12,7 @@ namespace Nova.Firmware.Server.Ddi;
 public static class DdiArtifactHandler
 {
     internal static async Task<IResult> DownloadAsync(string tenant, string controllerId, Guid moduleId, string fileName, HttpRequest request,
-        DdiDeviceAuthenticator auth, FirmwareDbContext db, PackageBlobStore blobs, TimeProvider time, CancellationToken ct)
+        DdiDeviceAuthenticator auth, FirmwareDbContext db, BlobStore blobs, TimeProvider time, CancellationToken ct)
     {
         var who = await auth.AuthenticateAsync(request, controllerId, ct);
         if (who is null)

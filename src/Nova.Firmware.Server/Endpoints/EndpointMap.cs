@@ -21,6 +21,7 @@ public static class EndpointMap
         api.MapUserEndpoints();
         api.MapApiKeyEndpoints();
         api.MapAuditEndpoints();
+        api.MapPackageEndpoints();
         return api;
     }
 

@@ -45,8 +45,7 @@ public static class NovaHostingExtensions
             .AddPolicy(Policies.Admin, p => p.RequireRole(Policies.Admin));
         services.AddSingleton<PasswordVerifier>();
 
-        services.AddSingleton<PackageBlobStore>();
-        services.AddSingleton<IPackageBlobs>(sp => sp.GetRequiredService<PackageBlobStore>());
+        services.AddSingleton<IPackageBlobs, PackageBlobIntegrity>();
         services.AddUpdateEngine(builder.Configuration, runLoops: builder.Configuration.GetValue("Nova:Engine:RunLoops", true));
         services.AddOptions<DdiOptions>().Bind(builder.Configuration.GetSection(DdiOptions.Section));
         services.AddSingleton<LastSeenTracker>();
@@ -55,6 +54,7 @@ public static class NovaHostingExtensions
         services.AddScoped<DdiDeviceAuthenticator>();
         services.AddScoped<DdiActionLookup>();
         services.AddScoped<AccountBootstrapper>();
+        services.AddPackageCatalog(builder.Configuration);
         return builder;
     }
 

@@ -49,7 +49,7 @@ public static class FleetBuilder
 #pragma warning restore CA5350, CA5351
             Size = content.Length, ImportedBy = "test", ImportedAt = DateTimeOffset.UnixEpoch,
         };
-        var path = server.Services.GetRequiredService<PackageBlobStore>().PathFor(sha256);
+        var path = server.Services.GetRequiredService<BlobStore>().PathFor(sha256);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllBytesAsync(path, content);
         await using var scope = server.Services.CreateAsyncScope();

@@ -52,6 +52,24 @@ public sealed class NovaServer : WebApplicationFactory<Program>
         return server;
     }
 
+    /// <summary>
+    /// The same server on real Kestrel, listening on 127.0.0.1 on a free port (see <see cref="BaseAddress"/>),
+    /// for tests that need real sockets: cut-short uploads, request size limits.
+    /// </summary>
+    public static async Task<NovaServer> StartKestrelAsync(DatabaseProvider provider = DatabaseProvider.Sqlite, Action<IServiceCollection>? configureServices = null,
+        IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var pg = provider == DatabaseProvider.Postgres ? await TestDatabases.CreatePostgresDatabaseAsync() : null;
+        var server = new NovaServer(provider, pg, configureServices, settings);
+        server.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+        server.StartServer();
+        return server;
+    }
+
+    /// <summary>Where a Kestrel-hosted server listens.</summary>
+    public Uri BaseAddress => new(Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");

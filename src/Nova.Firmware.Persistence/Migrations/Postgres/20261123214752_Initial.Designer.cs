@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Nova.Firmware.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresFirmwareDbContext))]
-    [Migration("20261123214353_Initial")]
+    [Migration("20261123214752_Initial")]
     partial class Initial
     {
         /// <inheritdoc />

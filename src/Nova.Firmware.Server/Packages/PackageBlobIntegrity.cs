@@ -2,20 +2,21 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Nova.Firmware.Domain.Packages;
 using Nova.Firmware.Engine.Jobs;
-using Nova.Firmware.Server.Hosting;
 
 namespace Nova.Firmware.Server.Packages;
 
-// TEMPORARY minimal store until the catalog lands: content-addressed blobs under <data>/blobs/sha256/<aa>/<hash>.
-public sealed class PackageBlobStore(DataDirectory data) : IPackageBlobs
+/// <summary>
+/// The pre-flight checksum check's view of the store: the blob exists, has the package's size, and
+/// (once per process per blob, since re-hashing gigabytes per device would be waste) hashes to the
+/// package's SHA-256.
+/// </summary>
+public sealed class PackageBlobIntegrity(BlobStore blobs) : IPackageBlobs
 {
     private readonly ConcurrentDictionary<string, bool> _verified = new();
 
-    public string PathFor(string sha256) => Path.Combine(data.Path, "blobs", "sha256", sha256[..2], sha256);
-
     public async Task<bool> IsIntactAsync(FirmwarePackage package, CancellationToken cancellationToken)
     {
-        var path = PathFor(package.Sha256);
+        var path = blobs.PathFor(package.Sha256);
         if (!File.Exists(path) || new FileInfo(path).Length != package.Size)
         {
             return false;

@@ -12,7 +12,7 @@ using Nova.Firmware.Persistence;
 namespace Nova.Firmware.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteFirmwareDbContext))]
-    [Migration("20261123214332_Initial")]
+    [Migration("20261123214736_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
