@@ -98,7 +98,8 @@ public sealed class DiscoveryDdiServer : IAsyncDisposable
             _configDataReceived = true;
             return TypedResults.Ok();
         });
-        _app.MapGet(ArtifactPathPrefix + "{fileName}", Download);
+        // SWUpdate sends HEAD first to learn the size ("Total download size is N kB"), then GET.
+        _app.MapMethods(ArtifactPathPrefix + "{fileName}", [HttpMethods.Get, HttpMethods.Head], Download);
     }
 
     private IResult Poll()
@@ -170,6 +171,11 @@ public sealed class DiscoveryDdiServer : IAsyncDisposable
 
         context.Response.ContentType = "application/octet-stream";
         context.Response.ContentLength = content.Length - start;
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+
         var remaining = content.AsMemory(start);
         var firstDownload = Interlocked.Increment(ref _downloads) == 1;
         var cut = _options.CutEachResponseAfterBytes ?? (firstDownload ? _options.CutFirstResponseAfterBytes : null);
@@ -177,6 +183,9 @@ public sealed class DiscoveryDdiServer : IAsyncDisposable
         {
             await context.Response.Body.WriteAsync(remaining[..length]);
             await context.Response.Body.FlushAsync();
+            // Abort resets the connection; give the bytes time to arrive first, or the client loses
+            // them and resumes from where it was before (a server that dies mid-send, not a black hole).
+            await Task.Delay(300);
             context.Abort();
             return;
         }
