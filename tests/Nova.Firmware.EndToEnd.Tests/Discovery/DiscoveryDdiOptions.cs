@@ -4,6 +4,9 @@ public sealed record DiscoveryDdiOptions
 {
     public required byte[] Artifact { get; init; }
 
+    /// <summary>Fault: bytes actually served (e.g. a truncated upload) while size and hashes announce <see cref="Artifact"/>.</summary>
+    public byte[]? ServedArtifact { get; init; }
+
     public string ArtifactName { get; init; } = "update.swu";
 
     public string Version { get; init; } = "1.2.3";

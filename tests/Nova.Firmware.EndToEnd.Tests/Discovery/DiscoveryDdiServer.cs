@@ -34,6 +34,7 @@ public sealed class DiscoveryDdiServer : IAsyncDisposable
     private volatile bool _closed;
     private volatile bool _configDataReceived;
     private int _downloads;
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
     private DiscoveryDdiServer(WebApplication app, DiscoveryDdiOptions options)
     {
@@ -83,7 +84,7 @@ public sealed class DiscoveryDdiServer : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             context.Request.Body.Position = 0;
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            Requests.Add(new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "", headers, body));
+            Requests.Add(new RecordedRequest(_clock.Elapsed, context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "", headers, body));
             await next(context);
         });
 
@@ -157,7 +158,7 @@ public sealed class DiscoveryDdiServer : IAsyncDisposable
     /// <summary>Serves the artifact, honouring <c>Range: bytes=N-</c>; optionally cuts every response short.</summary>
     private async Task Download(HttpContext context, string fileName)
     {
-        var content = _options.Artifact;
+        var content = _options.ServedArtifact ?? _options.Artifact;
         var start = 0;
         if (context.Request.Headers.Range.ToString() is { Length: > 0 } range
             && range.StartsWith("bytes=", StringComparison.Ordinal)

@@ -5,6 +5,7 @@ namespace Nova.Firmware.EndToEnd.Tests.Discovery;
 
 /// <summary>One HTTP request as the DDI server saw it, body kept raw (SWUpdate does not JSON-escape details).</summary>
 public sealed record RecordedRequest(
+    TimeSpan At,
     string Method,
     string Path,
     string Query,
@@ -42,5 +43,5 @@ public sealed record RecordedRequest(
         Feedback is { } feedback && feedback.Status.Execution == execution && feedback.Status.Result.Finished == finished;
 
     public override string ToString() =>
-        $"{Method} {Path}{Query}{(Header("Range") is { } range ? $" [Range: {range}]" : "")} {(Body.Length > 300 ? Body[..300] + "…" : Body)}";
+        $"+{At.TotalSeconds:0.000}s {Method} {Path}{Query}{(Header("Range") is { } range ? $" [Range: {range}]" : "")} {(Body.Length > 300 ? Body[..300] + "…" : Body)}";
 }

@@ -137,6 +137,21 @@ public sealed class SwupdateClientDiscoveryTests(ITestOutputHelper output)
     }
 
     [Fact(Timeout = 150_000)]
+    public async Task Download_TruncatedArtifactServed_FailsWithoutInstalling()
+    {
+        await using var scenario = await DiscoveryScenario.CreateAsync();
+        var bundle = await scenario.Bundle().AddRawFile("rootfs.img", RandomNumberGenerator.GetBytes(100_000), scenario.TargetPath).BuildAsync();
+        await scenario.StartAsync(new DiscoveryDdiOptions { Artifact = bundle.Content, ServedArtifact = bundle.Truncated(bundle.Content.Length / 2) });
+
+        var final = await scenario.WaitForFeedbackAsync(Closed, DdiValues.Finished.Failure);
+
+        Dump(scenario);
+        Assert.Single(scenario.Server.Requests.Snapshot(), r => r.IsDownload);
+        Assert.Contains("No suitable .swu image found", final.Feedback!.Status.Details!);
+        Assert.DoesNotContain(scenario.Server.Feedback, r => r.Body.Contains("All Chunks Installed.", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 150_000)]
     public async Task Cancel_Offered_GetsCancelActionAndAcknowledges()
     {
         await using var scenario = await DiscoveryScenario.CreateAsync();
@@ -190,6 +205,12 @@ public sealed class SwupdateClientDiscoveryTests(ITestOutputHelper output)
         foreach (var request in scenario.Server.Requests.Snapshot())
         {
             output.WriteLine(request.ToString());
+        }
+
+        output.WriteLine("--- all feedback details ---");
+        foreach (var detail in AllDetails(scenario))
+        {
+            output.WriteLine(detail);
         }
     }
 }
