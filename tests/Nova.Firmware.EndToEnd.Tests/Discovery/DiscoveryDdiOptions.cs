@@ -7,6 +7,9 @@ public sealed record DiscoveryDdiOptions
     /// <summary>Fault: bytes actually served (e.g. a truncated upload) while size and hashes announce <see cref="Artifact"/>.</summary>
     public byte[]? ServedArtifact { get; init; }
 
+    /// <summary>Fault: leave <c>hashes.sha1</c> out of the artifact (SWUpdate requires it).</summary>
+    public bool OmitSha1 { get; init; }
+
     public string ArtifactName { get; init; } = "update.swu";
 
     public string Version { get; init; } = "1.2.3";

@@ -130,9 +130,17 @@ public sealed class DiscoveryDdiServer : IAsyncDisposable
             SwuBundle.HashesOf(_options.Artifact),
             new DdiArtifactLinks(href, href));
         var chunk = new DdiChunk("os", _options.Version, "nova-firmware", [artifact]);
-        return TypedResults.Json(new DdiDeploymentBase(
+        var deployment = new DdiDeploymentBase(
             actionId,
-            new DdiDeployment(DdiValues.Handling.Forced, DdiValues.Handling.Forced, [chunk], "available")));
+            new DdiDeployment(DdiValues.Handling.Forced, DdiValues.Handling.Forced, [chunk], "available"));
+        if (!_options.OmitSha1)
+        {
+            return TypedResults.Json(deployment);
+        }
+
+        var json = JsonSerializer.SerializeToNode(deployment)!;
+        json["deployment"]!["chunks"]![0]!["artifacts"]![0]!["hashes"]!.AsObject().Remove("sha1");
+        return TypedResults.Content(json.ToJsonString(), "application/json");
     }
 
     private async Task<IResult> RecordFeedback(HttpRequest request)

@@ -147,8 +147,26 @@ public sealed class SwupdateClientDiscoveryTests(ITestOutputHelper output)
 
         Dump(scenario);
         Assert.Single(scenario.Server.Requests.Snapshot(), r => r.IsDownload);
+        Assert.Contains(AllDetails(scenario), d => d.StartsWith("ERROR : Checksum does not match: Should be ", StringComparison.Ordinal));
         Assert.Contains("No suitable .swu image found", final.Feedback!.Status.Details!);
         Assert.DoesNotContain(scenario.Server.Feedback, r => r.Body.Contains("All Chunks Installed.", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 150_000)]
+    public async Task DeploymentBase_WithoutSha1_FailsBeforeDownloadWithRawNewlineInDetails()
+    {
+        await using var scenario = await DiscoveryScenario.CreateAsync();
+        var bundle = await scenario.Bundle().AddRawFile("rootfs.img", RandomNumberGenerator.GetBytes(1_000), scenario.TargetPath).BuildAsync();
+        await scenario.StartAsync(new DiscoveryDdiOptions { Artifact = bundle.Content, OmitSha1 = true });
+
+        var final = await scenario.Server.WaitForRequestAsync(
+            r => r.IsFeedback && r.Body.Contains("\"failure\"", StringComparison.Ordinal), DiscoveryScenario.StepTimeout, "failure feedback");
+
+        Dump(scenario);
+        Assert.DoesNotContain(scenario.Server.Requests.Snapshot(), r => r.IsDownload);
+        Assert.Contains("Could not find fields 'filename', 'hashes->sha1', or 'size' in JSON.", final.Body, StringComparison.Ordinal);
+        // The message ends in a raw line feed inside a JSON string: the body is not valid JSON.
+        Assert.Null(final.Feedback);
     }
 
     [Fact(Timeout = 150_000)]
