@@ -13,7 +13,9 @@ public static class ExternalTool
         IEnumerable<string> arguments,
         string? workingDirectory = null,
         string? standardInput = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        IReadOnlyDictionary<string, string>? environment = null,
+        bool throwOnFailure = true)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -28,6 +30,11 @@ public static class ExternalTool
             startInfo.ArgumentList.Add(argument);
         }
 
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
+
         using var process = StartOrExplain(startInfo);
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
@@ -39,7 +46,7 @@ public static class ExternalTool
 
         await process.WaitForExitAsync(cancellationToken);
         var result = new Result(process.ExitCode, await stdout, await stderr);
-        if (result.ExitCode != 0)
+        if (throwOnFailure && result.ExitCode != 0)
         {
             throw new InvalidOperationException(
                 $"'{fileName} {string.Join(' ', startInfo.ArgumentList)}' exited with {result.ExitCode}: {result.StandardError.Trim()}");

@@ -124,7 +124,7 @@ public sealed class SwupdateProcess : IAsyncDisposable
 
     private void Launch(SwupdateConfirmation? confirmation)
     {
-        var startInfo = new ProcessStartInfo(FindExecutable())
+        var startInfo = new ProcessStartInfo(SwupdateExecutable.Find())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -212,22 +212,6 @@ public sealed class SwupdateProcess : IAsyncDisposable
         SwupdateConfirmation.Failed => 3,
         _ => throw new ArgumentOutOfRangeException(nameof(confirmation), confirmation, null),
     };
-
-    private static string FindExecutable()
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        foreach (var directory in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Append("/usr/sbin").Append("/usr/bin"))
-        {
-            var candidate = Path.Combine(directory, "swupdate");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException(
-            "swupdate was not found on PATH. The end-to-end tests run the real client: install the Debian package 'swupdate' (the CI script does).");
-    }
 
     private const int SigTerm = 15;
 
