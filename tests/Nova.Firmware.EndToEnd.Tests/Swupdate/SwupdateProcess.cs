@@ -46,6 +46,9 @@ public sealed class SwupdateProcess : IAsyncDisposable
 
     public bool HasExited => _process is null || _process.HasExited;
 
+    /// <summary>False when the last stop had to kill the process tree because SIGTERM was not enough.</summary>
+    public bool LastStopWasGraceful { get; private set; } = true;
+
     public static SwupdateProcess Start(SwupdateOptions options)
     {
         // Short name: SWUpdate's IPC sockets live in TMPDIR and a Unix socket path must stay under 108 bytes.
@@ -102,9 +105,11 @@ public sealed class SwupdateProcess : IAsyncDisposable
                 try
                 {
                     await process.WaitForExitAsync(grace.Token);
+                    LastStopWasGraceful = true;
                 }
                 catch (OperationCanceledException)
                 {
+                    LastStopWasGraceful = false;
                     process.Kill(entireProcessTree: true);
                     await process.WaitForExitAsync();
                 }
