@@ -66,7 +66,8 @@ public static class TftpOptionNegotiation
                     }
 
                     // Without a known length the option is left out of the OACK, which RFC 2347 allows.
-                    if (fileLength is { } length)
+                    // So is a length of 0: curl rejects an OACK saying tsize 0 as illegal.
+                    if (fileLength is { } length and > 0)
                     {
                         transferSize = length;
                         acknowledged.Add(new TftpOption(name, length.ToString(CultureInfo.InvariantCulture)));
