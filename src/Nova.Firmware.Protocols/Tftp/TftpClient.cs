@@ -211,7 +211,13 @@ public sealed class TftpClient
             }
 
             _parameters = new TftpTransferParameters(blockSize, windowSize, timeout, transferSize);
-            _optionsAcknowledged = true;
+            // An empty OACK (atftpd with its options disabled) acknowledges nothing: plain RFC 1350.
+            _optionsAcknowledged = optionAck.Options.Count > 0;
+            if (!_optionsAcknowledged)
+            {
+                TftpLog.ClientOptionsIgnored(client._logger, server, fileName);
+            }
+
             await SendAckAsync(channel, 0, cancellationToken).ConfigureAwait(false);
         }
 

@@ -41,7 +41,9 @@ public static class TftpPacketCodec
             (ushort)TftpOpcode.Data => ParseData(datagram),
             (ushort)TftpOpcode.Ack => ParseAck(span),
             (ushort)TftpOpcode.Error => ParseError(span),
-            (ushort)TftpOpcode.OptionAck => new TftpOptionAckPacket(ParseOptions(span[2..], requireOne: true)),
+            // RFC 2347 wants at least one option in an OACK, but atftpd with every option disabled
+            // sends an empty one; refusing it would break a real peer, so it parses.
+            (ushort)TftpOpcode.OptionAck => new TftpOptionAckPacket(ParseOptions(span[2..])),
             _ => throw new TftpPacketFormatException($"Unknown opcode {opcode}."),
         };
     }
@@ -142,7 +144,7 @@ public static class TftpPacketCodec
         var mode = ReadString(ref body, $"{kind} mode");
         var knownMode = Array.Find(Modes, m => m.Equals(mode, StringComparison.OrdinalIgnoreCase))
             ?? throw new TftpPacketFormatException($"{kind} mode '{mode}' is not netascii, octet or mail.");
-        return new TftpRequestPacket(isWrite, fileName, knownMode, ParseOptions(body, requireOne: false));
+        return new TftpRequestPacket(isWrite, fileName, knownMode, ParseOptions(body));
     }
 
     private static TftpDataPacket ParseData(ReadOnlyMemory<byte> datagram)
@@ -180,7 +182,7 @@ public static class TftpPacketCodec
             : throw new TftpPacketFormatException($"ERROR has {body.Length} byte(s) after its message.");
     }
 
-    private static List<TftpOption> ParseOptions(ReadOnlySpan<byte> body, bool requireOne)
+    private static List<TftpOption> ParseOptions(ReadOnlySpan<byte> body)
     {
         var options = new List<TftpOption>();
         while (!body.IsEmpty)
@@ -205,9 +207,7 @@ public static class TftpPacketCodec
             options.Add(new TftpOption(name, value));
         }
 
-        return requireOne && options.Count == 0
-            ? throw new TftpPacketFormatException("OACK carries no option.")
-            : options;
+        return options;
     }
 
     /// <summary>Reads a NUL-terminated printable-ASCII string and advances past the NUL.</summary>

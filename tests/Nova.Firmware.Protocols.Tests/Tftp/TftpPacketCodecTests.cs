@@ -94,13 +94,21 @@ public sealed class TftpPacketCodecTests
     [InlineData("0005", "\0\u0001", "lacks a code")]
     [InlineData("0005", "\0\u0001oops", "not terminated")]
     [InlineData("0005", "\0\u0001oops\0x", "after its message")]
-    [InlineData("0006", "", "carries no option")]
     [InlineData("0006", "blksize\0", "has no value")]
     public void Parse_MalformedPacket_ThrowsWithReason(string opcodeHex, string body, string reason)
     {
         var exception = Assert.Throws<TftpPacketFormatException>(() => TftpPacketCodec.Parse(Bytes(opcodeHex, body)));
 
         Assert.Contains(reason, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_EmptyOptionAck_IsAccepted()
+    {
+        // atftpd sends this when all its options are disabled.
+        var parsed = Assert.IsType<TftpOptionAckPacket>(TftpPacketCodec.Parse(Bytes("0006", "")));
+
+        Assert.Empty(parsed.Options);
     }
 
     [Fact]
