@@ -4,9 +4,10 @@ using System.Net.Sockets;
 namespace Nova.Firmware.Protocols.Tftp;
 
 /// <summary>
-/// One UDP socket with at most one receive in flight. A receive that outlives a timeout stays
-/// pending and serves the next wait, so timeouts never cancel socket operations (and never lose a
-/// datagram). Timeouts run on the injected <see cref="TimeProvider"/>.
+/// One UDP socket for one side of a transfer. Receives wait until a deadline measured on the
+/// injected <see cref="TimeProvider"/>: one re-armed timer per channel and serialized addresses
+/// kept between packets, so the per-block path allocates next to nothing. Cancelling a pending
+/// receive on timeout does not lose a datagram: one that already arrived completes the receive.
 /// </summary>
 internal sealed class TftpChannel : IDisposable
 {
@@ -16,11 +17,18 @@ internal sealed class TftpChannel : IDisposable
     private readonly TimeProvider _time;
     // The largest UDP payload fits, so an oversized DATA is seen (and refused) rather than truncated.
     private readonly byte[] _buffer = new byte[65536];
-    private Task<SocketReceiveFromResult>? _pending;
+    private readonly SocketAddress _received;
+    private CancellationTokenSource _timeout;
+    private IPEndPoint? _lastSource;
+    private SocketAddress? _lastSourceAddress;
+    private IPEndPoint? _lastTarget;
+    private SocketAddress? _lastTargetAddress;
 
     public TftpChannel(IPEndPoint localEndPoint, TimeProvider time)
     {
         _time = time;
+        _timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        _received = new SocketAddress(localEndPoint.AddressFamily);
         _socket = new Socket(localEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
@@ -32,42 +40,60 @@ internal sealed class TftpChannel : IDisposable
         catch
         {
             _socket.Dispose();
+            _timeout.Dispose();
             throw;
         }
     }
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
 
-    public ValueTask<int> SendAsync(ReadOnlyMemory<byte> datagram, IPEndPoint remote, CancellationToken cancellationToken) =>
-        _socket.SendToAsync(datagram, SocketFlags.None, remote, cancellationToken);
+    public ValueTask<int> SendAsync(ReadOnlyMemory<byte> datagram, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        if (!remote.Equals(_lastTarget))
+        {
+            _lastTarget = remote;
+            _lastTargetAddress = remote.Serialize();
+        }
+
+        return _socket.SendToAsync(datagram, SocketFlags.None, _lastTargetAddress!, cancellationToken);
+    }
 
     public ValueTask<int> SendAsync(TftpPacket packet, IPEndPoint remote, CancellationToken cancellationToken) =>
         SendAsync(TftpPacketCodec.ToArray(packet), remote, cancellationToken);
 
     /// <summary>
-    /// Waits until <paramref name="deadline"/> (a <see cref="TimeProvider.GetTimestamp"/> value) for
-    /// one datagram. Returns null on timeout. The datagram aliases an internal buffer that stays
-    /// valid until the next call.
+    /// Waits until <paramref name="deadline"/> (from <see cref="DeadlineAfter"/>) for one datagram;
+    /// null on timeout. The datagram aliases an internal buffer that stays valid until the next call.
     /// </summary>
-    public async Task<(ReadOnlyMemory<byte> Datagram, IPEndPoint Remote)?> ReceiveAsync(long deadline, CancellationToken cancellationToken)
+    public async ValueTask<(ReadOnlyMemory<byte> Datagram, IPEndPoint Remote)?> ReceiveAsync(long deadline, CancellationToken cancellationToken)
     {
-        _pending ??= _socket.ReceiveFromAsync(_buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), CancellationToken.None).AsTask();
-        if (!_pending.IsCompleted)
+        cancellationToken.ThrowIfCancellationRequested();
+        var left = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
+        if (left <= TimeSpan.Zero)
         {
-            var left = TimeSpan.FromTicks(Math.Max(0, deadline - _time.GetTimestamp()) * TimeSpan.TicksPerSecond / _time.TimestampFrequency);
+            return null;
+        }
+
+        _timeout.CancelAfter(left);
+        int length;
+        using (cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), _timeout))
+        {
             try
             {
-                await _pending.WaitAsync(left, _time, cancellationToken).ConfigureAwait(false);
+                length = await _socket.ReceiveFromAsync(_buffer, SocketFlags.None, _received, _timeout.Token).ConfigureAwait(false);
             }
-            catch (TimeoutException)
+            catch (OperationCanceledException)
             {
+                cancellationToken.ThrowIfCancellationRequested();
+                // A fired token cannot be re-armed; the next wait gets a fresh one.
+                _timeout.Dispose();
+                _timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
                 return null;
             }
         }
 
-        var result = await _pending.ConfigureAwait(false);
-        _pending = null;
-        return (_buffer.AsMemory(0, result.ReceivedBytes), (IPEndPoint)result.RemoteEndPoint);
+        _timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+        return (_buffer.AsMemory(0, length), Source());
     }
 
     public long DeadlineAfter(TimeSpan timeout) =>
@@ -76,7 +102,19 @@ internal sealed class TftpChannel : IDisposable
     public void Dispose()
     {
         _socket.Dispose();
-        // A receive still in flight fails with the disposed socket; observe it so it is not reported as unobserved.
-        _pending?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        _timeout.Dispose();
+    }
+
+    /// <summary>The sender as an end point, reusing the previous one when the peer did not change.</summary>
+    private IPEndPoint Source()
+    {
+        if (_lastSource is null || !_received.Equals(_lastSourceAddress))
+        {
+            _lastSourceAddress = new SocketAddress(_received.Family, _received.Size);
+            _received.Buffer.CopyTo(_lastSourceAddress.Buffer);
+            _lastSource = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(_lastSourceAddress);
+        }
+
+        return _lastSource;
     }
 }
