@@ -176,7 +176,10 @@ public sealed partial class SimulatedDevice
     public void HoldRecoveryButtonAndPowerOn()
     {
         CutPower(ResetReason.User);
-        RecoveryButtonHeld = true;
+        lock (_gate)
+        {
+            RecoveryButtonHeld = true;
+        }
         PowerOn(ResetReason.User);
     }
 
@@ -188,6 +191,31 @@ public sealed partial class SimulatedDevice
         }
         Log($"storage cleared: {(kind is { } k ? Wire.Name(k) : "all")} ({freed} bytes)");
         return freed > 0;
+    }
+
+    public long RemoveStorageItem(string name)
+    {
+        long freed;
+        lock (_gate)
+        {
+            freed = Storage.Remove(name);
+        }
+        if (freed > 0)
+        {
+            Log($"storage item {name} deleted ({freed} bytes)");
+        }
+        return freed;
+    }
+
+    /// <summary>The vendor API's recovery trigger: reboot into the recovery partition.</summary>
+    public void RebootIntoRecovery()
+    {
+        CutPower(ResetReason.User);
+        lock (_gate)
+        {
+            RecoveryButtonHeld = true;
+        }
+        PowerOn(ResetReason.User);
     }
 
     public DeviceTruth Truth()
