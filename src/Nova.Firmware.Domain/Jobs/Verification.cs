@@ -40,7 +40,7 @@ public static class Verification
         {
             return new(VerificationOutcome.Waiting, $"Version {targetVersion} reported, but the device is in boot mode '{mode}'.");
         }
-        if (report.Led is { } led && !led.Equals("solid", StringComparison.OrdinalIgnoreCase))
+        if (report.Led is { } led && !IsSolidOk(led))
         {
             return new(VerificationOutcome.Waiting, $"Version {targetVersion} reported, but the status LED is '{led}', not solid.");
         }
@@ -54,4 +54,8 @@ public static class Verification
         }
         return new(VerificationOutcome.Verified, $"Back in normal mode on {targetVersion}" + (report.Led is null ? "" : " with a solid LED") + ", checking in healthy.");
     }
+
+    /// <summary>The article's "solid LED": steady and not a fault colour ("solid", "solid-green"; not "solid-red", not blinking).</summary>
+    public static bool IsSolidOk(string led) =>
+        led.StartsWith("solid", StringComparison.OrdinalIgnoreCase) && !led.Contains("red", StringComparison.OrdinalIgnoreCase);
 }

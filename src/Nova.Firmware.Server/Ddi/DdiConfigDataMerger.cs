@@ -45,9 +45,11 @@ public static class DdiConfigDataMerger
         if (Get(A.PowerFeed) is { } feed)
         {
             // "switch-id:port", or "dc" for a device on its own supply.
+            // A DC supply is the device's own: it shares no power feed with anyone.
             var colon = feed.LastIndexOf(':');
-            device.PowerFeed.SwitchId = colon > 0 ? feed[..colon] : feed;
-            device.PowerFeed.Port = colon > 0 && int.TryParse(feed[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
+            var dc = feed.Equals("dc", StringComparison.OrdinalIgnoreCase);
+            device.PowerFeed.SwitchId = dc ? null : colon > 0 ? feed[..colon] : feed;
+            device.PowerFeed.Port = !dc && colon > 0 && int.TryParse(feed[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
         }
         if (Get(A.BootMode) is { } bootMode) report.BootMode = bootMode;
         if (Get(A.Led) is { } led) report.Led = led;
