@@ -30,9 +30,12 @@ public sealed class SwupdateClientDiscoveryTests(ITestOutputHelper output)
 
         await scenario.Swupdate.RestartAfterRebootAsync(SwupdateConfirmation.Success);
         var final = await scenario.WaitForFeedbackAsync(Closed, DdiValues.Finished.Success);
+        await scenario.Server.WaitForRequestAsync(_ => CountPollsAfter(scenario, final) >= 2, DiscoveryScenario.StepTimeout, "two polls after closed");
 
         Dump(scenario);
         var requests = scenario.Server.Requests.Snapshot();
+        // Once closed the action is no longer offered: the client only polls the controller base.
+        Assert.All(requests.SkipWhile(r => r != final).Skip(1), r => Assert.Equal(scenario.Server.ControllerPath, r.Path));
         Assert.All(requests, r => Assert.Equal($"TargetToken {DiscoveryScenario.Token}", r.Header("Authorization")));
         Assert.Equal(("GET", scenario.Server.ControllerPath), (requests[0].Method, requests[0].Path));
         var download = Assert.Single(requests, r => r.IsDownload);
@@ -212,6 +215,9 @@ public sealed class SwupdateClientDiscoveryTests(ITestOutputHelper output)
         Assert.True(requests.ToList().IndexOf(put) < requests.ToList().FindIndex(r => r.IsDownload));
         Assert.All(requests, r => Assert.Equal("GatewayToken gw-secret", r.Header("Authorization")));
     }
+
+    private static int CountPollsAfter(DiscoveryScenario scenario, RecordedRequest marker) =>
+        scenario.Server.Requests.Snapshot().SkipWhile(r => r != marker).Skip(1).Count(r => r.Path == scenario.Server.ControllerPath);
 
     /// <summary>Details of every feedback post of the action, in arrival order (raw body when it is not valid JSON).</summary>
     private static List<string> AllDetails(DiscoveryScenario scenario) =>

@@ -33,7 +33,7 @@ public sealed class SwuBundleBuilderTests : IDisposable
 
         var check = await SwupdateExecutable.CheckBundleAsync(bundle.Path, keys.CertificatePath, "1.0", _directory.Sub("tmp"));
 
-        Assert.True(check.ExitCode == 0, check.StandardOutput + check.StandardError);
+        Assert.True(check.Accepted, check.Output);
         Assert.False(File.Exists(_directory.File("target.img")));
     }
 
@@ -48,8 +48,9 @@ public sealed class SwuBundleBuilderTests : IDisposable
 
         var check = await SwupdateExecutable.CheckBundleAsync(bundle.Path, otherKeys.CertificatePath, "1.0", _directory.Sub("tmp"));
 
+        Assert.False(check.Accepted);
         Assert.NotEqual(0, check.ExitCode);
-        Assert.Contains("Authentication of all signatures failed", check.StandardOutput + check.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Authentication of all signatures failed", check.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -63,8 +64,9 @@ public sealed class SwuBundleBuilderTests : IDisposable
 
         var check = await SwupdateExecutable.CheckBundleAsync(bundle.Path, keys.CertificatePath, "1.0", _directory.Sub("tmp"));
 
+        Assert.False(check.Accepted);
         Assert.NotEqual(0, check.ExitCode);
-        Assert.Contains("HASH mismatch", check.StandardOutput + check.StandardError, StringComparison.Ordinal);
+        Assert.Contains("HASH mismatch", check.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,8 +80,9 @@ public sealed class SwuBundleBuilderTests : IDisposable
 
         var check = await SwupdateExecutable.CheckBundleAsync(bundle.Path, keys.CertificatePath, "1.0", _directory.Sub("tmp"));
 
+        Assert.False(check.Accepted);
         Assert.NotEqual(0, check.ExitCode);
-        Assert.Contains("SW not compatible with hardware", check.StandardOutput + check.StandardError, StringComparison.Ordinal);
+        Assert.Contains("SW not compatible with hardware", check.Output, StringComparison.Ordinal);
     }
 
     public void Dispose() => _directory.Dispose();

@@ -22,20 +22,30 @@ public static class SwupdateExecutable
             "swupdate was not found on PATH. The end-to-end tests run the real client: install the Debian package 'swupdate' (the CI script does).");
     }
 
+    /// <summary>What <c>swupdate -c</c> said about a bundle.</summary>
+    /// <param name="Accepted">Judged from the install lines, not from the exit code nor the closing
+    /// "[endupdate] : SWUpdate was successful !" line: in 2022.12's check mode both are racy (a good
+    /// bundle exits 1 now and then; a refused one sometimes ends with "was successful").</param>
+    public sealed record CheckResult(bool Accepted, int ExitCode, string Output);
+
     /// <summary>
     /// <c>swupdate -c -i bundle</c>: verifies signature, hardware compatibility and hashes without
-    /// installing. Exit code 0 means the bundle would be accepted by a device with that revision.
+    /// installing anything.
     /// </summary>
-    public static Task<ExternalTool.Result> CheckBundleAsync(
+    public static async Task<CheckResult> CheckBundleAsync(
         string bundlePath, string certificatePath, string hardwareRevision, string tempDirectory, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(tempDirectory);
-        return ExternalTool.RunAsync(
+        var result = await ExternalTool.RunAsync(
             Find(),
             ["-l", 3.ToString(CultureInfo.InvariantCulture), "-k", certificatePath, "-H", $"board:{hardwareRevision}", "-c", "-i", bundlePath],
             workingDirectory: tempDirectory,
             environment: new Dictionary<string, string> { ["TMPDIR"] = tempDirectory },
             throwOnFailure: false,
             cancellationToken: cancellationToken);
+        var output = result.StandardOutput + result.StandardError;
+        var accepted = output.Contains("SWUPDATE successful !", StringComparison.Ordinal)
+            && !output.Contains("[ERROR]", StringComparison.Ordinal);
+        return new CheckResult(accepted, result.ExitCode, output);
     }
 }

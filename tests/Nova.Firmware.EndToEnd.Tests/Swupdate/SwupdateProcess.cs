@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Nova.Firmware.EndToEnd.Tests.Swupdate;
@@ -93,6 +92,11 @@ public sealed class SwupdateProcess : IAsyncDisposable
         Launch(confirmation);
     }
 
+    /// <summary>
+    /// SIGTERM to the main process; after the grace period SIGKILL to everything of the tree still
+    /// alive (snapshot taken before signalling, because orphaned helpers leave the tree). Never waits
+    /// unboundedly: a stray helper holding the output pipe must not hang a test.
+    /// </summary>
     public async Task StopAsync()
     {
         var process = _process;
@@ -104,31 +108,47 @@ public sealed class SwupdateProcess : IAsyncDisposable
         _process = null;
         try
         {
-            if (!process.HasExited)
+            var tree = ProcessTree.Descendants(process.Id).Prepend(process.Id).ToList();
+            ProcessTree.Signal(process.Id, ProcessTree.SigTerm);
+            LastStopWasGraceful = await WaitUntilAsync(() => tree.All(pid => !ProcessTree.IsAlive(pid)), StopGrace);
+            if (!LastStopWasGraceful)
             {
-                _ = SendSignal(process.Id, SigTerm);
-                using var grace = new CancellationTokenSource(StopGrace);
-                try
+                foreach (var pid in tree.Where(ProcessTree.IsAlive))
                 {
-                    await process.WaitForExitAsync(grace.Token);
-                    LastStopWasGraceful = true;
-                }
-                catch (OperationCanceledException)
-                {
-                    LastStopWasGraceful = false;
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync();
+                    ProcessTree.Signal(pid, ProcessTree.SigKill);
                 }
             }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
+
+            using var drain = new CancellationTokenSource(StopGrace);
+            try
+            {
+                await process.WaitForExitAsync(drain.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Output pipes still open somewhere; the lines we have are enough.
+            }
         }
         finally
         {
             process.Dispose();
         }
+    }
+
+    private static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (!condition())
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return true;
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());
@@ -223,9 +243,4 @@ public sealed class SwupdateProcess : IAsyncDisposable
         SwupdateConfirmation.Failed => 3,
         _ => throw new ArgumentOutOfRangeException(nameof(confirmation), confirmation, null),
     };
-
-    private const int SigTerm = 15;
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
 }
