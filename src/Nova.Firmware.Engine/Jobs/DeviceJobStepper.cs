@@ -25,6 +25,7 @@ public sealed partial class DeviceJobStepper(
     DeviceJobStore store,
     IEnumerable<IDeviceDriver> drivers,
     IPackageBlobs blobs,
+    EngineStartup startup,
     IOptions<EngineOptions> options,
     TimeProvider time,
     ILogger<DeviceJobStepper> log)
@@ -164,8 +165,11 @@ public sealed partial class DeviceJobStepper(
 
     private async Task FollowDeviceAsync(Step s, CancellationToken ct)
     {
+        // Every feedback of the job, every time: signals are idempotent against the current status
+        // (a Downloaded seen again while Flashing changes nothing), and reading all of them cannot miss
+        // one that committed late with a lower id (PostgreSQL sequences do not commit in order).
         var observations = await db.Set<TimelineEntry>().AsNoTracking()
-            .Where(t => t.JobId == s.Job.Id && t.Id > s.Job.ObservedUpTo && t.Kind == TimelineEntryKind.Feedback)
+            .Where(t => t.JobId == s.Job.Id && t.Kind == TimelineEntryKind.Feedback)
             .OrderBy(t => t.Id)
             .ToListAsync(ct);
         var status = s.Job.Status;
@@ -219,11 +223,16 @@ public sealed partial class DeviceJobStepper(
             return;
         }
         var stepStarted = status == s.Job.Status ? s.Job.StepStartedAt : s.Now;
+        var lastWord = await LastWordAsync(s, ct);
         // Pull devices go quiet while they write and reboot, so Flashing covers both.
         var deadline = status == DeviceJobStatus.Transferring ? s.Deadlines.Transfer
             : status == DeviceJobStatus.Flashing ? s.Deadlines.Flash + s.Deadlines.Reboot
             : s.Deadlines.Reboot;
-        if (s.Now - stepStarted > deadline)
+        // "No word for too long": counted from the step's start, the device's last report on this job,
+        // or this engine's start, whichever is latest: a device must not be failed for the time the
+        // server itself was down and could not hear it.
+        var quietSince = Latest(stepStarted, lastWord, startup.StartedAt);
+        if (s.Now - quietSince > deadline)
         {
             var seenSince = s.Device.Health.LastSeenAt is { } seen && seen >= stepStarted;
             var diagnosis = await DiagnoseAsync(s, neverReturned: !seenSince, fellBack: false, ct);
@@ -246,7 +255,7 @@ public sealed partial class DeviceJobStepper(
                 await MoveAsync(s.Job, s.Owner, new JobTransition(DeviceJobStatus.Failed, result.Reason, s.Now, FailureCause.BootFailure), ct);
                 return;
             case VerificationOutcome.Waiting:
-                if (s.Now - s.Job.StepStartedAt > s.Deadlines.Health)
+                if (s.Now - Latest(s.Job.StepStartedAt, null, startup.StartedAt) > s.Deadlines.Health)
                 {
                     var seenSince = s.Device.Health.LastSeenAt is { } seen && seen >= s.Job.StepStartedAt;
                     var diagnosis = await DiagnoseAsync(s, neverReturned: !seenSince, fellBack: false, ct);
@@ -305,6 +314,21 @@ public sealed partial class DeviceJobStepper(
         var driver = drivers.FirstOrDefault(d => d.Protocol == device.Protocol)
             ?? throw new InvalidOperationException($"No driver for protocol {device.Protocol}.");
         return await EvaluateGateAsync(device, report, package, driver, ct);
+    }
+
+    private async Task<DateTimeOffset?> LastWordAsync(Step s, CancellationToken ct)
+    {
+        var words = await db.Set<TimelineEntry>().AsNoTracking()
+            .Where(t => t.JobId == s.Job.Id && (t.Kind == TimelineEntryKind.Feedback || t.Kind == TimelineEntryKind.Transfer || t.Kind == TimelineEntryKind.Telemetry))
+            .Select(t => t.At)
+            .ToListAsync(ct);
+        return words.Count == 0 ? null : words.Max();
+    }
+
+    private static DateTimeOffset Latest(DateTimeOffset a, DateTimeOffset? b, DateTimeOffset c)
+    {
+        var latest = a > c ? a : c;
+        return b is { } v && v > latest ? v : latest;
     }
 
     private Task<bool> HasCleanedUpAsync(DeviceJob job, CancellationToken ct) =>

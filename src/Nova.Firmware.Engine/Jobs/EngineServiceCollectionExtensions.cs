@@ -13,6 +13,7 @@ public static class EngineServiceCollectionExtensions
     {
         services.AddOptions<EngineOptions>().Bind(configuration.GetSection(EngineOptions.Section));
         services.AddSingleton<JobWakeup>();
+        services.AddSingleton(sp => new EngineStartup(sp.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddScoped<DeviceJobStore>();
         services.AddScoped<DeviceJobStepper>();
         services.AddScoped<DeviceJobService>();
