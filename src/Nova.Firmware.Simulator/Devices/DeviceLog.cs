@@ -1,19 +1,32 @@
 namespace Nova.Firmware.Simulator.Devices;
 
-/// <summary>A bounded log kept on the device (oldest lines drop off, as on a small flash).</summary>
+/// <summary>
+/// A bounded log kept on the device: the oldest lines drop off, as on a small flash, and a message
+/// repeated back to back is counted rather than stored again (syslog's "last message repeated").
+/// </summary>
 public sealed class DeviceLog(int capacity = 200)
 {
-    private readonly Queue<string> _lines = new();
+    private readonly List<string> _lines = [];
+    private string? _lastMessage;
+    private int _repeats;
 
-    public void Write(DateTimeOffset at, string line)
+    public void Write(DateTimeOffset at, string message)
     {
         lock (_lines)
         {
+            if (message == _lastMessage && _lines.Count > 0)
+            {
+                _repeats++;
+                _lines[^1] = $"{at:yyyy-MM-ddTHH:mm:ssZ} {message} (repeated {_repeats + 1} times)";
+                return;
+            }
+            _lastMessage = message;
+            _repeats = 0;
             if (_lines.Count >= capacity)
             {
-                _lines.Dequeue();
+                _lines.RemoveAt(0);
             }
-            _lines.Enqueue($"{at:yyyy-MM-ddTHH:mm:ssZ} {line}");
+            _lines.Add($"{at:yyyy-MM-ddTHH:mm:ssZ} {message}");
         }
     }
 
@@ -22,6 +35,7 @@ public sealed class DeviceLog(int capacity = 200)
         lock (_lines)
         {
             _lines.Clear();
+            _lastMessage = null;
         }
     }
 

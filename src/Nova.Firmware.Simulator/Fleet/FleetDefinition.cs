@@ -22,13 +22,14 @@ public sealed class FleetDefinition
     public IEnumerable<DeviceSpec> ExpandDevices()
     {
         var ports = new Dictionary<string, int>(StringComparer.Ordinal);
-        var index = 0;
-        foreach (var spec in Devices.Concat(Groups.SelectMany(ExpandGroup)))
+        foreach (var original in Devices.Concat(Groups.SelectMany(ExpandGroup)))
         {
-            index++;
-            if (spec.PoeSwitch is { } poe && spec.PoePort == 0)
+            // Expanding twice must give the same fleet: never change the definition itself.
+            var spec = original.Clone();
+            if (spec.PoeSwitch is { } poe)
             {
-                spec.PoePort = ports[poe] = ports.GetValueOrDefault(poe) + 1;
+                spec.PoePort = spec.PoePort == 0 ? ports.GetValueOrDefault(poe) + 1 : spec.PoePort;
+                ports[poe] = Math.Max(ports.GetValueOrDefault(poe), spec.PoePort);
             }
             spec.TftpServer ??= TftpServer;
             yield return spec;
