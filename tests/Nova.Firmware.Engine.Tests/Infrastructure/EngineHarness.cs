@@ -52,7 +52,9 @@ internal sealed class EngineHarness : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "nova-engine-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var connection = new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, "engine.db"), Pooling = false, DefaultTimeout = 30 }.ToString();
+        var file = Path.Combine(directory, "engine.db");
+        File.Copy(await MigratedTemplate.Value, file);
+        var connection = ConnectionString(file);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
         var options = new EngineOptions { ReplicaId = ReplicaA };
         configure?.Invoke(options);
@@ -71,10 +73,30 @@ internal sealed class EngineHarness : IAsyncDisposable
             .AddScoped<DeviceJobStepper>()
             .AddScoped<DeviceJobService>()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
-        var harness = new EngineHarness(services, directory, time, options, blobs, cleaning);
-        await harness.WithDbAsync(db => DatabaseMigrator.MigrateAsync(db, CancellationToken.None));
-        return harness;
+        return new EngineHarness(services, directory, time, options, blobs, cleaning);
     }
+
+    /// <summary>
+    /// Migrated once per test run, then copied for each test: migrating is the slow part, and every
+    /// test still gets its own database file.
+    /// </summary>
+    private static readonly Lazy<Task<string>> MigratedTemplate = new(async () =>
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "nova-engine-tests-template-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var file = Path.Combine(directory, "template.db");
+        var options = new DbContextOptionsBuilder<SqliteFirmwareDbContext>().UseSqlite(ConnectionString(file)).Options;
+        await using (var db = new SqliteFirmwareDbContext(options))
+        {
+            await DatabaseMigrator.MigrateAsync(db, CancellationToken.None);
+        }
+        // Unpooled: closing the last connection folds the WAL back into the file, so a plain copy is complete.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
+        return file;
+    });
+
+    private static string ConnectionString(string file) =>
+        new SqliteConnectionStringBuilder { DataSource = file, Pooling = false, DefaultTimeout = 30 }.ToString();
 
     public void Advance(TimeSpan by) => Time.Advance(by);
 
