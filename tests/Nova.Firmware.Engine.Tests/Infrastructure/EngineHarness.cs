@@ -1,0 +1,317 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Nova.Firmware.Domain.Devices;
+using Nova.Firmware.Domain.Drivers;
+using Nova.Firmware.Domain.Jobs;
+using Nova.Firmware.Domain.Packages;
+using Nova.Firmware.Domain.Timeline;
+using Nova.Firmware.Drivers.Ddi;
+using Nova.Firmware.Engine.Jobs;
+using Nova.Firmware.Engine.Options;
+using Nova.Firmware.Persistence;
+using Nova.Firmware.Protocols.Ddi;
+
+namespace Nova.Firmware.Engine.Tests.Infrastructure;
+
+/// <summary>
+/// The update engine on a real SQLite file with a fake clock, stepped by hand the way
+/// <see cref="DeviceJobLoop"/> does it (claim, step, release; a fresh scope each). The device side
+/// is written straight into the database exactly as the DDI endpoints write it: feedback and
+/// telemetry rows on the timeline, the inventory and report updated, the job woken.
+/// </summary>
+internal sealed class EngineHarness : IAsyncDisposable
+{
+    public const string ReplicaA = "replica-a";
+    public const string ReplicaB = "replica-b";
+
+    private readonly ServiceProvider _services;
+    private readonly string _directory;
+
+    private EngineHarness(ServiceProvider services, string directory, FakeTimeProvider time, EngineOptions options, FakePackageBlobs blobs, CleaningDriver cleaning)
+    {
+        _services = services;
+        _directory = directory;
+        Time = time;
+        Options = options;
+        Blobs = blobs;
+        Cleaning = cleaning;
+    }
+
+    public FakeTimeProvider Time { get; }
+    public EngineOptions Options { get; }
+    public FakePackageBlobs Blobs { get; }
+    /// <summary>The ONVIF-registered driver that can clean up.</summary>
+    public CleaningDriver Cleaning { get; }
+    public DateTimeOffset Now => Time.GetUtcNow();
+
+    public static async Task<EngineHarness> StartAsync(Action<EngineOptions>? configure = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "nova-engine-tests-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var file = Path.Combine(directory, "engine.db");
+        File.Copy(await MigratedTemplate.Value, file);
+        var connection = ConnectionString(file);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        var options = new EngineOptions { ReplicaId = ReplicaA };
+        configure?.Invoke(options);
+        var blobs = new FakePackageBlobs();
+        var cleaning = new CleaningDriver();
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddDbContext<FirmwareDbContext, SqliteFirmwareDbContext>(o => o.UseSqlite(connection))
+            .AddSingleton<TimeProvider>(time)
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(options))
+            .AddSingleton<IPackageBlobs>(blobs)
+            .AddSingleton<JobWakeup>()
+            .AddSingleton<IDeviceDriver, DdiDriver>()
+            .AddSingleton<IDeviceDriver>(cleaning)
+            .AddScoped<DeviceJobStore>()
+            .AddScoped<DeviceJobStepper>()
+            .AddScoped<DeviceJobService>()
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        return new EngineHarness(services, directory, time, options, blobs, cleaning);
+    }
+
+    /// <summary>
+    /// Migrated once per test run, then copied for each test: migrating is the slow part, and every
+    /// test still gets its own database file.
+    /// </summary>
+    private static readonly Lazy<Task<string>> MigratedTemplate = new(async () =>
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "nova-engine-tests-template-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var file = Path.Combine(directory, "template.db");
+        var options = new DbContextOptionsBuilder<SqliteFirmwareDbContext>().UseSqlite(ConnectionString(file)).Options;
+        await using (var db = new SqliteFirmwareDbContext(options))
+        {
+            await DatabaseMigrator.MigrateAsync(db, CancellationToken.None);
+        }
+        // Unpooled: closing the last connection folds the WAL back into the file, so a plain copy is complete.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
+        return file;
+    });
+
+    private static string ConnectionString(string file) =>
+        new SqliteConnectionStringBuilder { DataSource = file, Pooling = false, DefaultTimeout = 30 }.ToString();
+
+    public void Advance(TimeSpan by) => Time.Advance(by);
+
+    /// <summary>Moves the clock to <paramref name="at"/> (never backwards).</summary>
+    public void AdvanceTo(DateTimeOffset at)
+    {
+        if (at < Now)
+        {
+            throw new InvalidOperationException($"The clock is at {Now:O}; cannot go back to {at:O}.");
+        }
+        Time.SetUtcNow(at);
+    }
+
+    public async Task WithDbAsync(Func<FirmwareDbContext, Task> work)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        await work(scope.ServiceProvider.GetRequiredService<FirmwareDbContext>());
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<FirmwareDbContext, Task<T>> work)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<FirmwareDbContext>());
+    }
+
+    public async Task<T> WithAsync<TService, T>(Func<TService, Task<T>> work) where TService : notnull
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    public async Task WithAsync<TService>(Func<TService, Task> work) where TService : notnull
+    {
+        await using var scope = _services.CreateAsyncScope();
+        await work(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    public async Task<Device> SeedDeviceAsync(Func<DeviceBuilder, DeviceBuilder>? shape = null, bool withNormalReport = true)
+    {
+        var device = (shape ?? (b => b))(new DeviceBuilder(Now)).Build();
+        await WithDbAsync(async db =>
+        {
+            db.Add(device);
+            if (withNormalReport)
+            {
+                db.Add(new DeviceReport { DeviceId = device.Id, ReportedAt = device.Health.LastSeenAt!.Value, BootMode = "normal", AttributesJson = "{}" });
+            }
+            await db.SaveChangesAsync();
+        });
+        return device;
+    }
+
+    public async Task<FirmwarePackage> SeedPackageAsync(string version = "2.0.0")
+    {
+        var package = PackageBuilder.Build(Now, version);
+        await WithDbAsync(async db =>
+        {
+            db.Add(package);
+            await db.SaveChangesAsync();
+        });
+        return package;
+    }
+
+    public Task<CreateJobResult> CreateJobAsync(Guid deviceId, Guid packageId) =>
+        WithAsync<DeviceJobService, CreateJobResult>(s => s.CreateAsync(deviceId, packageId, "operator@test", CancellationToken.None));
+
+    /// <summary>Seeds a device and a package, creates the job and steps it to Transferring.</summary>
+    public async Task<(Device Device, long JobId)> StartTransferAsync(Func<DeviceBuilder, DeviceBuilder>? shape = null)
+    {
+        var device = await SeedDeviceAsync(shape);
+        var package = await SeedPackageAsync();
+        var created = await CreateJobAsync(device.Id, package.Id);
+        var jobId = created.Job?.Id ?? throw new InvalidOperationException(created.Message);
+        await StepUntilIdleAsync();
+        var job = await JobAsync(jobId);
+        if (job.Status != DeviceJobStatus.Transferring)
+        {
+            throw new InvalidOperationException($"Expected the job in Transferring, it is {job.Status}: {job.StatusReason}");
+        }
+        return (device, jobId);
+    }
+
+    public Task<DeviceJob> JobAsync(long jobId) =>
+        WithDbAsync(db => db.Set<DeviceJob>().AsNoTracking().SingleAsync(j => j.Id == jobId));
+
+    public Task<List<TimelineEntry>> TimelineAsync(long jobId) =>
+        WithDbAsync(db => db.Set<TimelineEntry>().AsNoTracking().Where(t => t.JobId == jobId).OrderBy(t => t.Id).ToListAsync());
+
+    public async Task<List<string>> TransitionsAsync(long jobId) =>
+        (await TimelineAsync(jobId)).Where(t => t.Kind == TimelineEntryKind.Transition).Select(t => t.Message).ToList();
+
+    public Task<IReadOnlyList<long>> ClaimAsync(string owner) =>
+        WithAsync<DeviceJobStore, IReadOnlyList<long>>(s => s.ClaimDueAsync(owner, Options.LeaseDuration, Options.BatchSize, CancellationToken.None));
+
+    public Task StepAsync(long jobId, string owner) =>
+        WithAsync<DeviceJobStepper>(s => s.StepAsync(jobId, owner, CancellationToken.None));
+
+    public Task ReleaseLeaseAsync(long jobId, string owner) =>
+        WithAsync<DeviceJobStore>(s => s.ReleaseLeaseAsync(jobId, owner, CancellationToken.None));
+
+    /// <summary>What one loop pass does at the current (fake) time, repeated until nothing is due.</summary>
+    public async Task<int> StepUntilIdleAsync(string owner = ReplicaA)
+    {
+        var steps = 0;
+        for (var pass = 0; pass < 50; pass++)
+        {
+            var claimed = await ClaimAsync(owner);
+            if (claimed.Count == 0)
+            {
+                return steps;
+            }
+            foreach (var id in claimed)
+            {
+                await StepAsync(id, owner);
+                await ReleaseLeaseAsync(id, owner);
+                steps++;
+            }
+        }
+        throw new InvalidOperationException("Jobs were still due after 50 passes at one instant: the engine is spinning.");
+    }
+
+    /// <summary>The device fetched the deployment (GET deploymentBase), as the DDI handler records it.</summary>
+    public Task ServeActionAsync(long jobId) => WithDbAsync(async db =>
+    {
+        var now = Now;
+        var job = await db.Set<DeviceJob>().SingleAsync(j => j.Id == jobId);
+        job.ActionServedAt ??= now;
+        db.Add(new TimelineEntry { DeviceId = job.DeviceId, JobId = jobId, At = now, Kind = TimelineEntryKind.Command, Message = $"The device fetched action {jobId}." });
+        await db.SaveChangesAsync();
+    });
+
+    /// <summary>A DDI feedback post (or cancel feedback) as the DDI handler records it.</summary>
+    public Task FeedbackAsync(long jobId, string execution, string finished, params string[] details) => FeedbackAsync(jobId, execution, finished, cancel: false, details);
+
+    public Task FeedbackAsync(long jobId, string execution, string finished, bool cancel, params string[] details) => WithDbAsync(async db =>
+    {
+        var now = Now;
+        var job = await db.Set<DeviceJob>().AsNoTracking().SingleAsync(j => j.Id == jobId);
+        var feedback = new DdiFeedbackObservation(jobId, execution, finished, null, null, details, cancel, null);
+        db.Add(new TimelineEntry { DeviceId = job.DeviceId, JobId = jobId, At = now, Kind = TimelineEntryKind.Feedback, Message = feedback.Summary(), Data = JsonSerializer.Serialize(feedback) });
+        await db.SaveChangesAsync();
+        var closing = execution is DdiValues.Execution.Closed or DdiValues.Execution.Canceled or DdiValues.Execution.Rejected;
+        await db.Set<DeviceJob>().Where(j => j.Id == jobId)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.NextActionAt, now).SetProperty(j => j.ActionClosed, j => j.ActionClosed || closing));
+    });
+
+    /// <summary>A DDI configData report as the configData handler merges it: inventory, report, timeline, wake-up.</summary>
+    public Task ReportAsync(Guid deviceId, string? version = null, string? inactiveVersion = null, string? bootMode = "normal", string? led = null, string? resetReason = null) =>
+        WithDbAsync(async db =>
+        {
+            var now = Now;
+            var device = await db.Set<Device>().SingleAsync(d => d.Id == deviceId);
+            var report = await db.Set<DeviceReport>().SingleOrDefaultAsync(r => r.DeviceId == deviceId);
+            if (report is null)
+            {
+                report = new DeviceReport { DeviceId = deviceId };
+                db.Add(report);
+            }
+            report.ReportedAt = now;
+            if (version is not null) device.Firmware.ActiveVersion = version;
+            if (inactiveVersion is not null) device.Firmware.InactiveVersion = inactiveVersion;
+            if (bootMode is not null) report.BootMode = bootMode;
+            if (led is not null) report.Led = led;
+            device.Health.Status = report.BootMode is null || report.BootMode.Equals("normal", StringComparison.OrdinalIgnoreCase) ? HealthStatus.Healthy : HealthStatus.Degraded;
+            device.Health.LastSeenAt = now;
+            device.UpdatedAt = now;
+            var powerEvent = false;
+            if (resetReason is not null)
+            {
+                powerEvent = DeviceReport.IsPowerReset(resetReason) && !string.Equals(resetReason, report.ResetReason, StringComparison.OrdinalIgnoreCase);
+                report.ResetReason = resetReason;
+                if (powerEvent)
+                {
+                    report.LastPowerEventAt = now;
+                }
+            }
+            var job = await db.Set<DeviceJob>().Where(j => j.ActiveDeviceId == deviceId).Select(j => (long?)j.Id).SingleOrDefaultAsync();
+            db.Add(new TimelineEntry { DeviceId = deviceId, JobId = job, At = now, Kind = TimelineEntryKind.Telemetry, Message = $"Reported version {device.Firmware.ActiveVersion ?? "?"}" });
+            if (powerEvent)
+            {
+                db.Add(new TimelineEntry { DeviceId = deviceId, JobId = job, At = now, Kind = TimelineEntryKind.Power, Message = $"The device came back with reset reason '{resetReason}'." });
+            }
+            await db.SaveChangesAsync();
+            if (job is { } jobId)
+            {
+                await db.Set<DeviceJob>().Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.NextActionAt, now));
+            }
+        });
+
+    /// <summary>A bare poll: the device is seen (last-seen flushed) and reports nothing.</summary>
+    public Task PollAsync(Guid deviceId) => WithDbAsync(async db =>
+    {
+        var now = Now;
+        await db.Set<Device>().Where(d => d.Id == deviceId).ExecuteUpdateAsync(s => s.SetProperty(d => d.Health.LastSeenAt, now));
+    });
+
+    /// <summary>Sets the device's free space directly (as a configData report of freeBytes would).</summary>
+    public Task SetFreeBytesAsync(Guid deviceId, long free) => WithDbAsync(async db =>
+    {
+        var now = Now;
+        await db.Set<Device>().Where(d => d.Id == deviceId).ExecuteUpdateAsync(s => s.SetProperty(d => d.Storage.FreeBytes, free).SetProperty(d => d.Health.LastSeenAt, now));
+        await db.Set<DeviceJob>().Where(j => j.ActiveDeviceId == deviceId).ExecuteUpdateAsync(s => s.SetProperty(j => j.NextActionAt, now));
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open on a slow runner: the temp folder is cleaned by the OS.
+        }
+    }
+}
