@@ -319,7 +319,8 @@ public sealed partial class DeviceJobStepper(
     private async Task<DateTimeOffset?> LastWordAsync(Step s, CancellationToken ct)
     {
         var words = await db.Set<TimelineEntry>().AsNoTracking()
-            .Where(t => t.JobId == s.Job.Id && (t.Kind == TimelineEntryKind.Feedback || t.Kind == TimelineEntryKind.Transfer || t.Kind == TimelineEntryKind.Telemetry))
+            // Progress on the action only: a device that reports telemetry but does nothing with the action is not progressing.
+            .Where(t => t.JobId == s.Job.Id && (t.Kind == TimelineEntryKind.Feedback || t.Kind == TimelineEntryKind.Transfer))
             .Select(t => t.At)
             .ToListAsync(ct);
         return words.Count == 0 ? null : words.Max();

@@ -67,6 +67,7 @@ internal sealed class EngineHarness : IAsyncDisposable
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(options))
             .AddSingleton<IPackageBlobs>(blobs)
             .AddSingleton<JobWakeup>()
+            .AddSingleton(new EngineStartup(time.GetUtcNow()))
             .AddSingleton<IDeviceDriver, DdiDriver>()
             .AddSingleton<IDeviceDriver>(cleaning)
             .AddScoped<DeviceJobStore>()
