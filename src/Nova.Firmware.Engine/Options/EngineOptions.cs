@@ -17,11 +17,20 @@ public sealed class EngineOptions
     /// <summary>How often a waiting step (transfer, verification) is looked at again without news.</summary>
     public TimeSpan RecheckInterval { get; set; } = TimeSpan.FromSeconds(2);
     public StepDeadlines Deadlines { get; set; } = new();
-    /// <summary>Per-model overrides of <see cref="Deadlines"/>, keyed by model name.</summary>
-    public Dictionary<string, StepDeadlines> ModelDeadlines { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Per-model overrides of <see cref="Deadlines"/>, keyed by model name; a step not named keeps the global value.</summary>
+    public Dictionary<string, StepDeadlineOverrides> ModelDeadlines { get; set; } = new(StringComparer.OrdinalIgnoreCase);
     public PreflightOptions Preflight { get; set; } = new();
 
-    public StepDeadlines DeadlinesFor(string model) => ModelDeadlines.TryGetValue(model, out var d) ? d : Deadlines;
+    public StepDeadlines DeadlinesFor(string model) => ModelDeadlines.TryGetValue(model, out var o)
+        ? new StepDeadlines
+        {
+            Transfer = o.Transfer ?? Deadlines.Transfer,
+            Flash = o.Flash ?? Deadlines.Flash,
+            Reboot = o.Reboot ?? Deadlines.Reboot,
+            Health = o.Health ?? Deadlines.Health,
+            CleanUp = o.CleanUp ?? Deadlines.CleanUp,
+        }
+        : Deadlines;
 }
 
 /// <summary>How long each step may take before the job fails with a diagnosis.</summary>
@@ -36,4 +45,17 @@ public sealed class StepDeadlines
     /// <summary>The article's "healthy in NovaVMS within 2 minutes", counted from the device's report.</summary>
     public TimeSpan Health { get; set; } = TimeSpan.FromMinutes(2);
     public TimeSpan CleanUp { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>
+/// A model's exceptions to <see cref="EngineOptions.Deadlines"/>. Nullable so that configuring one
+/// step for a model does not silently reset its other steps to the built-in defaults.
+/// </summary>
+public sealed class StepDeadlineOverrides
+{
+    public TimeSpan? Transfer { get; set; }
+    public TimeSpan? Flash { get; set; }
+    public TimeSpan? Reboot { get; set; }
+    public TimeSpan? Health { get; set; }
+    public TimeSpan? CleanUp { get; set; }
 }

@@ -92,7 +92,17 @@ internal sealed class EngineHarness : IAsyncDisposable
             await DatabaseMigrator.MigrateAsync(db, CancellationToken.None);
         }
         // Unpooled: closing the last connection folds the WAL back into the file, so a plain copy is complete.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Never fail the test run over a temp folder.
+            }
+        };
         return file;
     });
 
