@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Nova.Firmware.Protocols.Tftp;
+
+/// <summary>
+/// Read-only TFTP server (RFC 1350 with RFC 2347/2348/2349/7440 options). The well-known socket
+/// only takes requests; every transfer runs on its own ephemeral socket (its TID), concurrently.
+/// Write requests are answered with ERROR 2.
+/// </summary>
+public sealed class TftpServer : IAsyncDisposable
+{
+    private readonly TftpServerOptions _options;
+    private readonly ITftpFileProvider _files;
+    private readonly ITftpTransferObserver? _observer;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<IPEndPoint, Task> _transfers = new();
+    private Socket? _listener;
+    private Task? _listening;
+    private long _lastTransferId;
+
+    public TftpServer(
+        TftpServerOptions options, ITftpFileProvider files, ILogger<TftpServer> logger,
+        TimeProvider? time = null, ITftpTransferObserver? observer = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(logger);
+        options.Validate();
+        _options = options;
+        _files = files;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _observer = observer;
+    }
+
+    /// <summary>The bound end point; with port 0 configured this holds the port the system chose.</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint?)_listener?.LocalEndPoint
+        ?? throw new InvalidOperationException("The TFTP server has not been started.");
+
+    /// <summary>Transfers running right now.</summary>
+    public int ActiveTransfers => _transfers.Count;
+
+    /// <summary>Binds the listening socket (so the port is known on return) and starts serving.</summary>
+    public void Start()
+    {
+        if (_listener is not null)
+        {
+            throw new InvalidOperationException("The TFTP server is already started.");
+        }
+
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            socket.Bind(_options.GetEndPoint());
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        _listener = socket;
+        TftpLog.ServerStarted(_logger, LocalEndPoint);
+        _listening = Task.Run(() => ListenAsync(socket, _stopping.Token));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_listener is null)
+        {
+            return;
+        }
+
+        var endPoint = LocalEndPoint;
+        await _stopping.CancelAsync();
+        _listener.Dispose();
+        if (_listening is not null)
+        {
+            await _listening.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await Task.WhenAll(_transfers.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
+        TftpLog.ServerStopped(_logger, endPoint);
+    }
+
+    private async Task ListenAsync(Socket socket, CancellationToken stopping)
+    {
+        var buffer = new byte[65536];
+        var any = new IPEndPoint(IPAddress.Any, 0);
+        while (!stopping.IsCancellationRequested)
+        {
+            SocketReceiveFromResult received;
+            try
+            {
+                received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, stopping).ConfigureAwait(false);
+            }
+            catch (Exception) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                // A single bad datagram (e.g. ICMP feedback on some systems) must not stop the server.
+                TftpLog.ListenerError(_logger, LocalEndPoint, e);
+                continue;
+            }
+
+            var remote = (IPEndPoint)received.RemoteEndPoint;
+            await HandleRequestAsync(socket, buffer.AsMemory(0, received.ReceivedBytes), remote, stopping).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleRequestAsync(Socket socket, ReadOnlyMemory<byte> datagram, IPEndPoint remote, CancellationToken stopping)
+    {
+        TftpPacket packet;
+        try
+        {
+            packet = TftpPacketCodec.Parse(datagram);
+        }
+        catch (TftpPacketFormatException e)
+        {
+            await RefuseAsync(socket, remote, TftpErrorCode.IllegalOperation, e.Message, stopping).ConfigureAwait(false);
+            return;
+        }
+
+        switch (packet)
+        {
+            case TftpRequestPacket { IsWrite: true } write:
+                await RefuseAsync(socket, remote, TftpErrorCode.AccessViolation,
+                    $"This server is read-only; cannot write '{write.FileName}'.", stopping).ConfigureAwait(false);
+                return;
+            case TftpRequestPacket read:
+                StartTransfer(read, remote, stopping);
+                return;
+            default:
+                // DATA/ACK/ERROR/OACK belong to a transfer's own port, never to the request port.
+                await RefuseAsync(socket, remote, TftpErrorCode.IllegalOperation,
+                    $"Expected a read request on this port, got {packet.Opcode}.", stopping).ConfigureAwait(false);
+                return;
+        }
+    }
+
+    private void StartTransfer(TftpRequestPacket request, IPEndPoint remote, CancellationToken stopping)
+    {
+        // A client that repeats its RRQ (its first answer was slow or lost) must not get two transfers.
+        if (_transfers.ContainsKey(remote))
+        {
+            TftpLog.DuplicateRequestIgnored(_logger, remote, request.FileName);
+            return;
+        }
+
+        var id = Interlocked.Increment(ref _lastTransferId);
+        var transfer = new TftpReadTransfer(id, request, remote, _options, _files, _observer, _logger, _time);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = Task.Run(async () =>
+        {
+            await started.Task.ConfigureAwait(false);
+            try
+            {
+                await transfer.RunAsync(stopping).ConfigureAwait(false);
+            }
+            finally
+            {
+                _transfers.TryRemove(remote, out _);
+            }
+        }, CancellationToken.None);
+        _transfers[remote] = task;
+        started.SetResult();
+    }
+
+    private async Task RefuseAsync(Socket socket, IPEndPoint remote, TftpErrorCode code, string message, CancellationToken stopping)
+    {
+        TftpLog.RequestRefused(_logger, remote, message);
+        try
+        {
+            await socket.SendToAsync(TftpPacketCodec.ToArray(new TftpErrorPacket(code, TftpPacketCodec.ToWireText(message))), SocketFlags.None, remote, stopping).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            TftpLog.ListenerError(_logger, LocalEndPoint, e);
+        }
+    }
+}
