@@ -103,7 +103,7 @@ public sealed class Simulation : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "fraction must be between 0 and 1.");
         }
         var count = (int)Math.Round(_devices.Count * fraction);
-        var chosen = _devices.OrderBy(_ => 0).ToArray();
+        SimulatedDevice[] chosen = [.. _devices];
         new Random(seed).Shuffle(chosen);
         var ids = chosen.Take(count).Select(device => device.Id).Order(StringComparer.Ordinal).ToList();
         foreach (var id in ids)

@@ -14,11 +14,8 @@ public sealed partial class SimulatorHost(Simulation simulation, IServer server,
 {
     private WsDiscoveryResponder? _discovery;
 
-    /// <summary>
-    /// The fetcher recovery mode uses in the program. None is built in yet: the shared TFTP client
-    /// lands in Protocols separately and is plugged in here when it does.
-    /// </summary>
-    public static IStockImageFetcher? DefaultFetcher { get; set; }
+    /// <summary>The fetcher recovery mode uses in the program: the shared Protocols TFTP client.</summary>
+    public static IStockImageFetcher DefaultFetcher { get; set; } = new TftpStockImageFetcher();
 
     public static Simulation CreateSimulation(FleetDefinition fleet) => new(fleet, stockImageFetcher: DefaultFetcher);
 
