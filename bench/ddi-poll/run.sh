@@ -114,7 +114,7 @@ printf '%-34s %14s %14s\n' "non-2xx / socket errors" "$(field non2xx "$N") / $(f
 printf '%-34s %14s %14s\n' "server CPU per request (us)" \
   "$(echo "($CPU1 - $CPU0) * 1000000 / $TICK / $NREQ" | bc)" "$(echo "($BCPU1 - $BCPU0) * 1000000 / $TICK / $BREQ" | bc)"
 printf '%-34s %14s %14s\n' "peak RSS during the run (VmHWM)" "$((NOVA_HWM / 1024)) MiB" "$((BARE_HWM / 1024)) MiB"
-printf '\nNova / bare requests/s: %s\n' "$(echo "scale=2; $NR / $BR" | bc -l)"
+printf "\nNova / bare requests/s: %.2f\n" "$(echo "$NR / $BR" | bc -l)"
 printf 'Nova RSS after seeding %d MiB, after the run %d MiB (peak %s)\n' "$((NOVA_RSS_BEFORE / 1024))" "$((NOVA_RSS / 1024))" "$PEAK_MODE"
 printf 'Nova disk writes during the measured run: %d KiB for %d polls (%.1f bytes/poll); WAL %d -> %d KiB (before warm-up %d KiB)\n' \
   "$(((IO1 - IO0) / 1024))" "$NREQ" "$(echo "($IO1 - $IO0) / $NREQ" | bc -l)" "$((WAL0 / 1024))" "$((WAL1 / 1024))" "$((WAL_BEFORE / 1024))"
