@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Domain.Jobs;
@@ -26,25 +26,93 @@ public sealed record DdiPollState(long? JobId, DeviceJobStatus? Status, bool Act
     public bool WantsConfigData => ReportedAt is null || (Status == DeviceJobStatus.Verifying && ReportedAt < StepStartedAt);
 }
 
-/// <summary>The poll state per device, cached for a second so polls stay cheap.</summary>
-public sealed class DdiActionLookup(FirmwareDbContext db, IMemoryCache cache, IOptions<DdiOptions> options)
+/// <summary>
+/// The poll state of every device, kept as one snapshot of the fleet's open actions that is
+/// re-read with a single query at most every <see cref="DdiOptions.ActionCacheTime"/>. Devices
+/// without a job (nearly all of a fleet, nearly all of the time) then cost no query at all, however
+/// seldom each one polls. A change made on this replica (feedback, configData) refreshes at once;
+/// one made elsewhere is seen within the cache time.
+/// </summary>
+public sealed class DdiActionLookup(IServiceScopeFactory scopes, IOptions<DdiOptions> options, TimeProvider time)
 {
+    private sealed record Snapshot(DateTimeOffset TakenAt, IReadOnlyDictionary<Guid, DdiPollState> Open);
+
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private readonly ConcurrentDictionary<Guid, byte> _reported = new();
+    private volatile Snapshot? _snapshot;
+    private volatile bool _stale;
+
     public async Task<DdiPollState> GetAsync(Guid deviceId, CancellationToken ct)
     {
-        if (cache.TryGetValue(("ddi-poll", deviceId), out DdiPollState? cached) && cached is not null)
+        var snapshot = await CurrentAsync(ct);
+        if (snapshot.Open.TryGetValue(deviceId, out var open))
         {
-            return cached;
+            return open;
         }
-        var job = await db.Set<DeviceJob>().AsNoTracking().Where(j => j.ActiveDeviceId == deviceId)
-            .Select(j => new { j.Id, j.Status, j.ActionClosed, j.CancelRequested, j.StepStartedAt }).SingleOrDefaultAsync(ct);
-        var reportedAt = await db.Set<DeviceReport>().AsNoTracking().Where(r => r.DeviceId == deviceId).Select(r => (DateTimeOffset?)r.ReportedAt).SingleOrDefaultAsync(ct);
-        var state = new DdiPollState(job?.Id, job?.Status, job?.ActionClosed ?? false, job?.CancelRequested ?? false, job?.StepStartedAt, reportedAt);
-        if (options.Value.ActionCacheTime > TimeSpan.Zero)
-        {
-            cache.Set(("ddi-poll", deviceId), state, options.Value.ActionCacheTime);
-        }
-        return state;
+        // No open action: the only question left is whether the device ever sent attributes,
+        // which is asked once per device and remembered.
+        var reported = _reported.ContainsKey(deviceId) || await HasReportAsync(deviceId, ct);
+        return new DdiPollState(null, null, false, false, null, reported ? DateTimeOffset.MinValue : null);
     }
 
-    public void Forget(Guid deviceId) => cache.Remove(("ddi-poll", deviceId));
+    /// <summary>Something about this device's action or report changed here: re-read before the next answer.</summary>
+    public void Forget(Guid deviceId) => _stale = true;
+
+    /// <summary>The device sent attributes (configData on this replica).</summary>
+    public void Reported(Guid deviceId)
+    {
+        _reported[deviceId] = 0;
+        _stale = true;
+    }
+
+    private async Task<bool> HasReportAsync(Guid deviceId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FirmwareDbContext>();
+        var reported = await db.Set<DeviceReport>().AsNoTracking().AnyAsync(r => r.DeviceId == deviceId, ct);
+        if (reported)
+        {
+            _reported[deviceId] = 0;
+        }
+        return reported;
+    }
+
+    private async Task<Snapshot> CurrentAsync(CancellationToken ct)
+    {
+        var current = _snapshot;
+        if (current is not null && !_stale && time.GetUtcNow() - current.TakenAt < options.Value.ActionCacheTime)
+        {
+            return current;
+        }
+        await _refresh.WaitAsync(ct);
+        try
+        {
+            current = _snapshot;
+            if (current is not null && !_stale && time.GetUtcNow() - current.TakenAt < options.Value.ActionCacheTime)
+            {
+                return current; // another poll refreshed it while we waited
+            }
+            _stale = false;
+            var takenAt = time.GetUtcNow();
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<FirmwareDbContext>();
+            var rows = await db.Set<DeviceJob>().AsNoTracking()
+                .Where(j => j.ActiveDeviceId != null)
+                .GroupJoin(db.Set<DeviceReport>(), j => j.DeviceId, r => r.DeviceId, (j, reports) => new { j, reports })
+                .SelectMany(x => x.reports.DefaultIfEmpty(), (x, r) => new
+                {
+                    x.j.DeviceId, x.j.Id, x.j.Status, x.j.ActionClosed, x.j.CancelRequested, x.j.StepStartedAt,
+                    ReportedAt = r == null ? (DateTimeOffset?)null : r.ReportedAt,
+                })
+                .ToListAsync(ct);
+            var open = rows.ToDictionary(r => r.DeviceId, r => new DdiPollState(r.Id, r.Status, r.ActionClosed, r.CancelRequested, r.StepStartedAt, r.ReportedAt));
+            current = new Snapshot(takenAt, open);
+            _snapshot = current;
+            return current;
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
 }

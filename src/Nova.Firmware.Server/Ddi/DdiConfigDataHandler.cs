@@ -60,7 +60,7 @@ public static class DdiConfigDataHandler
             await db.Set<DeviceJob>().Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.NextActionAt, now), ct);
             wakeup.Wake();
         }
-        actions.Forget(who.Id);
+        actions.Reported(who.Id);
         lastSeen.Record(who.Id, now);
         return TypedResults.Ok();
     }

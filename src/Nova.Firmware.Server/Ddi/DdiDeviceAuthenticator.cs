@@ -20,7 +20,12 @@ public sealed record DdiDevice(Guid Id, string ControllerId);
 /// </summary>
 public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, IMemoryCache cache, IOptions<DdiOptions> options, TimeProvider time)
 {
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+    // Longer than a typical poll interval (1 min), or an idle fleet would miss it on every poll.
+    // Replacing a token on this replica evicts the old one at once (see TokenCacheKey); another
+    // replica may accept the old token until this time has passed.
+    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
+
+    public static object TokenCacheKey(string tokenHash) => ("ddi-token", tokenHash);
 
     public async Task<DdiDevice?> AuthenticateAsync(HttpRequest request, string controllerId, CancellationToken cancellationToken)
     {
@@ -45,7 +50,7 @@ public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, IMemoryCache ca
     private async Task<DdiDevice?> ByTokenAsync(string token, CancellationToken ct)
     {
         var hash = ApiKeySecrets.Hash(token);
-        if (cache.TryGetValue(("ddi-token", hash), out DdiDevice? cached))
+        if (cache.TryGetValue(TokenCacheKey(hash), out DdiDevice? cached))
         {
             return cached;
         }
@@ -54,7 +59,7 @@ public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, IMemoryCache ca
             .SingleOrDefaultAsync(ct);
         if (device is not null)
         {
-            cache.Set(("ddi-token", hash), device, CacheFor);
+            cache.Set(TokenCacheKey(hash), device, CacheFor);
         }
         return device;
     }

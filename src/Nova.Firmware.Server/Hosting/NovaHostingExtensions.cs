@@ -52,7 +52,7 @@ public static class NovaHostingExtensions
         services.AddSingleton<LastSeenFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<LastSeenFlusher>());
         services.AddScoped<DdiDeviceAuthenticator>();
-        services.AddScoped<DdiActionLookup>();
+        services.AddSingleton<DdiActionLookup>();
         services.AddScoped<AccountBootstrapper>();
         services.AddPackageCatalog(builder.Configuration);
         return builder;

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -169,5 +170,53 @@ public sealed class DdiFlowTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await impostor.PollAsync()).Status);
         Assert.Equal("transferring", (await DdiFixture.JobAsync(server, jobA)).GetProperty("status").GetString());
         Assert.NotNull((await ddiA.PollAsync()).Body!.Links.DeploymentBase);
+    }
+
+    [Fact]
+    public async Task DdiToken_Replaced_OldTokenIsRefusedAtOnce()
+    {
+        await using var server = await NovaServer.StartAsync(settings: NovaServer.FastEngine);
+        var device = FleetBuilder.Gateway();
+        var old = await DdiFixture.EnrolAsync(server, device);
+        Assert.Equal(HttpStatusCode.OK, (await old.PollAsync()).Status);
+
+        using var admin = server.CreateAdminClient();
+        var replaced = await admin.PostAsJsonAsync($"/api/v1/devices/{device.Id}/ddi-token", new { token = "a-brand-new-token-0001" });
+        replaced.EnsureSuccessStatusCode();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await old.PollAsync()).Status);
+        var fresh = new DdiTestDevice(server.CreateClient(), device.ControllerId, "a-brand-new-token-0001");
+        Assert.Equal(HttpStatusCode.OK, (await fresh.PollAsync()).Status);
+    }
+
+    [Fact]
+    public async Task JobEvents_StreamsEachStatusChangeAsServerSentEvents()
+    {
+        await using var server = await NovaServer.StartAsync(settings: NovaServer.FastEngine);
+        var device = FleetBuilder.Gateway();
+        await DdiFixture.EnrolAsync(server, device);
+        var package = await server.AddPackageAsync(Image(), revision: "9.9");
+        using var admin = server.CreateAdminClient();
+        // The stream's headers go out with its first event, so subscribe before the job exists.
+        var subscribing = admin.GetAsync("/api/v1/jobs/events", HttpCompletionOption.ResponseHeadersRead);
+        await Task.Delay(300);
+        var jobId = await DdiFixture.StartJobAsync(server, device.Id, package.Id);
+        using var events = await subscribing;
+        Assert.Equal("text/event-stream", events.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await events.Content.ReadAsStreamAsync());
+
+        var seen = new List<string>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!seen.Contains("blocked"))
+        {
+            var line = await reader.ReadLineAsync(timeout.Token) ?? throw new EndOfStreamException();
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                var job = JsonDocument.Parse(line["data: ".Length..]).RootElement;
+                Assert.Equal(jobId, job.GetProperty("id").GetInt64());
+                seen.Add(job.GetProperty("status").GetString()!);
+            }
+        }
+        Assert.Equal("blocked", seen[^1]);
     }
 }

@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Auth;
+using Nova.Firmware.Server.Ddi;
 
 namespace Nova.Firmware.Server.Endpoints.Management;
 
@@ -14,7 +16,7 @@ public static class DeviceTokenEndpoints
         return api;
     }
 
-    private static async Task<IResult> SetAsync(Guid deviceId, DeviceTokenRequest? request, FirmwareDbContext db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> SetAsync(Guid deviceId, DeviceTokenRequest? request, FirmwareDbContext db, IMemoryCache cache, TimeProvider time, CancellationToken ct)
     {
         var device = await db.Set<Device>().AsNoTracking().SingleOrDefaultAsync(d => d.Id == deviceId, ct);
         if (device is null)
@@ -35,6 +37,7 @@ public static class DeviceTokenEndpoints
         }
         else
         {
+            cache.Remove(DdiDeviceAuthenticator.TokenCacheKey(existing.TokenHash));
             existing.TokenHash = hash;
             existing.CreatedAt = time.GetUtcNow();
         }
