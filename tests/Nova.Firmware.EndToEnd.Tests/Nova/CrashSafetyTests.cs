@@ -136,13 +136,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
     private static async Task<Guid> ImportAsync(HttpClient admin)
     {
         var image = SimulatedImage.Build("2.0.0", "aarch64", ["1.0"], 64 * 1024, vendor: "Acme", model: "GW-100");
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent("Acme"), "vendor" }, { new StringContent("2.0.0"), "version" }, { new StringContent("GW-100"), "models" },
-            { new StringContent("1.0"), "hardwareRevisions" }, { new StringContent("aarch64"), "soc" }, { new StringContent("update"), "kind" },
-            { new StringContent(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(image))), "sha256" },
-            { new ByteArrayContent(image), "file", "gw-100-2.0.0.img" },
-        };
+        using var form = NovaApi.PackageForm("Acme", "2.0.0", "GW-100", "1.0", "aarch64", image, "gw-100-2.0.0.img");
         var response = await admin.PostAsync("/api/v1/packages", form);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
@@ -161,11 +155,5 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         }
     }
 
-    private static HttpClient Admin(ServerProcess server)
-    {
-        var client = new HttpClient { BaseAddress = server.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("admin:admin-test-password")));
-        return client;
-    }
+    private static HttpClient Admin(ServerProcess server) => NovaApi.Admin(server.BaseAddress);
 }

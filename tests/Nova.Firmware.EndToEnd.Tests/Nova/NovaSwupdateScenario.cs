@@ -58,18 +58,7 @@ public sealed class NovaSwupdateScenario : IAsyncDisposable
     public async Task<Guid> ImportAsync(SwuBundle bundle)
     {
         using var admin = Admin(Server);
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent(Device.Vendor), "vendor" },
-            { new StringContent(bundle.Version), "version" },
-            { new StringContent(Device.Model), "models" },
-            { new StringContent(Device.Soc), "soc" },
-            { new StringContent("update"), "kind" },
-            { new StringContent(bundle.Hashes.Sha256), "sha256" },
-        };
-        var file = new ByteArrayContent(bundle.Content);
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(file, "file", bundle.FileName);
+        using var form = NovaApi.PackageForm(Device.Vendor, bundle.Version, Device.Model, null, Device.Soc, bundle.Content, bundle.FileName);
         var response = await admin.PostAsync("/api/v1/packages", form);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"Import failed: {(int)response.StatusCode} {body}");
@@ -87,16 +76,7 @@ public sealed class NovaSwupdateScenario : IAsyncDisposable
     public async Task<int> TryImportAsync(SwuBundle bundle)
     {
         using var admin = Admin(Server);
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent(Device.Vendor), "vendor" },
-            { new StringContent(bundle.Version), "version" },
-            { new StringContent(Device.Model), "models" },
-            { new StringContent(Device.Soc), "soc" },
-            { new StringContent("update"), "kind" },
-            { new StringContent(bundle.Hashes.Sha256), "sha256" },
-            { new ByteArrayContent(bundle.Content), "file", bundle.FileName },
-        };
+        using var form = NovaApi.PackageForm(Device.Vendor, bundle.Version, Device.Model, null, Device.Soc, bundle.Content, bundle.FileName);
         using var response = await admin.PostAsync("/api/v1/packages", form);
         return (int)response.StatusCode;
     }
@@ -137,13 +117,7 @@ public sealed class NovaSwupdateScenario : IAsyncDisposable
     public static IReadOnlyList<string> TimelineText(JsonElement job) =>
         job.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("message").GetString() + " " + (e.TryGetProperty("data", out var d) ? d.ToString() : "")).ToList();
 
-    private static HttpClient Admin(NovaServer server)
-    {
-        var client = new HttpClient { BaseAddress = server.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"admin:{NovaServer.AdminPassword}")));
-        return client;
-    }
+    private static HttpClient Admin(NovaServer server) => NovaApi.Admin(server.BaseAddress);
 
     public async ValueTask DisposeAsync()
     {

@@ -20,7 +20,7 @@ public sealed class ServerProcess : IAsyncDisposable
         _environment = new Dictionary<string, string>
         {
             ["Nova__DataDirectory"] = dataDirectory,
-            ["Nova__AdminPassword"] = "admin-test-password",
+            ["Nova__AdminPassword"] = global::Nova.Firmware.Server.Tests.Infrastructure.NovaServer.AdminPassword,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Nova.Firmware.Engine.Jobs.DeviceJobStepper"] = "Information",

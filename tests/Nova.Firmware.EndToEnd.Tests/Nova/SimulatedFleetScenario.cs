@@ -99,19 +99,7 @@ public sealed class SimulatedFleetScenario : IAsyncDisposable
     {
         var image = SimulatedImage.Build(version, "aarch64", [revision], payloadBytes, vendor: "Acme", model: "GW-100");
         using var admin = Admin(Server);
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent("Acme"), "vendor" },
-            { new StringContent(version), "version" },
-            { new StringContent("GW-100"), "models" },
-            { new StringContent(revision), "hardwareRevisions" },
-            { new StringContent("aarch64"), "soc" },
-            { new StringContent("update"), "kind" },
-            { new StringContent(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(image))), "sha256" },
-        };
-        var file = new ByteArrayContent(image);
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(file, "file", $"gw-100-{version}-rev{revision}.img");
+        using var form = NovaApi.PackageForm("Acme", version, "GW-100", revision, "aarch64", image, $"gw-100-{version}-rev{revision}.img");
         var response = await admin.PostAsync("/api/v1/packages", form);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"Import failed: {(int)response.StatusCode} {body}");
@@ -133,13 +121,7 @@ public sealed class SimulatedFleetScenario : IAsyncDisposable
             return await admin.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{jobId}");
         }, j => statuses.Contains(j.GetProperty("status").GetString()), StepTimeout, $"job {jobId} to reach {string.Join("/", statuses)}");
 
-    public static HttpClient Admin(NovaServer server)
-    {
-        var client = new HttpClient { BaseAddress = server.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"admin:{NovaServer.AdminPassword}")));
-        return client;
-    }
+    public static HttpClient Admin(NovaServer server) => NovaApi.Admin(server.BaseAddress);
 
     public async ValueTask DisposeAsync()
     {
