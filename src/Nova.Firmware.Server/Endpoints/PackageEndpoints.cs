@@ -1,3 +1,6 @@
+using Nova.Firmware.Persistence;
+using Nova.Firmware.Domain.Jobs;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using Nova.Firmware.Domain.Common;
@@ -141,8 +144,14 @@ public static partial class PackageEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        Guid id, PackageStore store, BlobStore blobs, ILoggerFactory loggers, CancellationToken cancellationToken)
+        Guid id, PackageStore store, BlobStore blobs, FirmwareDbContext db, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        // Device jobs point at their package: the record of what was flashed stays whole.
+        if (await db.Set<DeviceJob>().AnyAsync(j => j.PackageId == id, cancellationToken))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Package in use",
+                detail: $"Package {id} is the target of device jobs; it is kept with their history and cannot be deleted.");
+        }
         var package = await store.DeleteAsync(id, cancellationToken);
         if (package is null)
         {

@@ -219,4 +219,25 @@ public sealed class DdiFlowTests
         }
         Assert.Equal("blocked", seen[^1]);
     }
+
+    [Fact]
+    public async Task Delete_DeviceOrPackageWithDeviceJobs_IsRefusedAndKeepsBoth()
+    {
+        await using var server = await NovaServer.StartAsync(settings: NovaServer.FastEngine);
+        var device = FleetBuilder.Gateway();
+        await DdiFixture.EnrolAsync(server, device);
+        var package = await server.AddPackageAsync(Image(), revision: "9.9");
+        var jobId = await DdiFixture.StartJobAsync(server, device.Id, package.Id);
+        await DdiFixture.JobInStatusAsync(server, jobId, "blocked");
+        using var admin = server.CreateAdminClient();
+
+        using var refused = await admin.DeleteAsync($"/api/v1/devices/{device.Id}");
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/v1/devices/{device.Id}")).StatusCode);
+        using var packageRefused = await admin.DeleteAsync($"/api/v1/packages/{package.Id}");
+        Assert.Equal(HttpStatusCode.Conflict, packageRefused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/v1/packages/{package.Id}")).StatusCode);
+    }
 }

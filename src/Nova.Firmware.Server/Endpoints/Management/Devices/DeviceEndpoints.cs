@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Nova.Firmware.Domain.Common;
 using Nova.Firmware.Domain.Devices;
+using Nova.Firmware.Domain.Jobs;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Auth;
 
@@ -150,6 +151,12 @@ public static class DeviceEndpoints
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, FirmwareDbContext db, CancellationToken cancellationToken)
     {
+        // A device with device jobs has a firmware history that diagnosis and an RMA need: keep it.
+        if (await db.Set<DeviceJob>().AnyAsync(j => j.DeviceId == id, cancellationToken))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Device has a firmware history",
+                detail: $"Device {id} has device jobs; it is kept for diagnosis and RMA evidence and cannot be deleted.");
+        }
         var deleted = await db.Set<Device>().Where(d => d.Id == id).ExecuteDeleteAsync(cancellationToken);
         return deleted == 0 ? NotFound(id) : TypedResults.NoContent();
     }
