@@ -35,8 +35,6 @@ public sealed class DeviceJob
     public DateTimeOffset? ActionServedAt { get; set; }
     /// <summary>Pull devices: the device said the action is over (closed or canceled); it must never be served again.</summary>
     public bool ActionClosed { get; set; }
-    /// <summary>Id of the last timeline entry the engine has taken into account (observations arrive asynchronously).</summary>
-    public long ObservedUpTo { get; set; }
     /// <summary>The article's "pre-flash log": the device's log, identity and slot state captured before anything is written.</summary>
     public string? PreFlashSnapshot { get; set; }
 }

@@ -160,7 +160,7 @@ public sealed partial class DeviceJobStepper(
                 $"Clean-up did not free enough space within {s.Deadlines.CleanUp}: {s.Device.Storage.FreeBytes} free, {required} needed.", s.Now, BlockingCheck: PreflightCheck.Space), ct);
             return;
         }
-        await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now + options.Value.RecheckInterval, null, ct);
+        await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now + options.Value.RecheckInterval, ct);
     }
 
     private async Task FollowDeviceAsync(Step s, CancellationToken ct)
@@ -173,7 +173,6 @@ public sealed partial class DeviceJobStepper(
             .OrderBy(t => t.Id)
             .ToListAsync(ct);
         var status = s.Job.Status;
-        long? observedUpTo = observations.Count > 0 ? observations[^1].Id : null;
         foreach (var observation in observations)
         {
             var signal = s.Driver.Interpret(observation);
@@ -185,24 +184,24 @@ public sealed partial class DeviceJobStepper(
             {
                 case JobSignalKind.ReportedFailure:
                     var diagnosis = await DiagnoseAsync(s, neverReturned: false, fellBack: false, ct);
-                    await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Failed, diagnosis.Evidence, s.Now, diagnosis.Cause, ObservedUpTo: observation.Id), ct);
+                    await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Failed, diagnosis.Evidence, s.Now, diagnosis.Cause), ct);
                     return;
                 case JobSignalKind.ReportedSuccess:
                     await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Verifying,
-                        "The device reports the update done; verifying boot, version and health ourselves.", s.Now, ObservedUpTo: observation.Id), ct);
+                        "The device reports the update done; verifying boot, version and health ourselves.", s.Now), ct);
                     return;
                 case JobSignalKind.Cancelled:
-                    await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Cancelled, "The device confirmed the cancellation.", s.Now, ObservedUpTo: observation.Id), ct);
+                    await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Cancelled, "The device confirmed the cancellation.", s.Now), ct);
                     return;
                 case JobSignalKind.Downloaded when status == DeviceJobStatus.Transferring:
-                    if (!await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Flashing, "The device has the image and checked it; writing.", s.Now, ObservedUpTo: observation.Id), ct))
+                    if (!await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Flashing, "The device has the image and checked it; writing.", s.Now), ct))
                     {
                         return;
                     }
                     status = DeviceJobStatus.Flashing;
                     break;
                 case JobSignalKind.Installed when status is DeviceJobStatus.Transferring or DeviceJobStatus.Flashing:
-                    if (!await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Rebooting, "Written; the device is rebooting into it.", s.Now, ObservedUpTo: observation.Id), ct))
+                    if (!await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Rebooting, "Written; the device is rebooting into it.", s.Now), ct))
                     {
                         return;
                     }
@@ -219,7 +218,7 @@ public sealed partial class DeviceJobStepper(
         }
         if (status == DeviceJobStatus.Transferring && s.Job.CancelRequested && s.Job.ActionServedAt is null)
         {
-            await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Cancelled, "Cancelled before the device fetched the action; nothing was sent.", s.Now, ObservedUpTo: observedUpTo), ct);
+            await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Cancelled, "Cancelled before the device fetched the action; nothing was sent.", s.Now), ct);
             return;
         }
         var stepStarted = status == s.Job.Status ? s.Job.StepStartedAt : s.Now;
@@ -237,10 +236,10 @@ public sealed partial class DeviceJobStepper(
             var seenSince = s.Device.Health.LastSeenAt is { } seen && seen >= stepStarted;
             var diagnosis = await DiagnoseAsync(s, neverReturned: !seenSince, fellBack: false, ct);
             var evidence = $"No word from the device for {deadline} in step {status}. {diagnosis.Evidence}";
-            await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Failed, evidence, s.Now, diagnosis.Cause, ObservedUpTo: observedUpTo), ct);
+            await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Failed, evidence, s.Now, diagnosis.Cause), ct);
             return;
         }
-        await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now + options.Value.RecheckInterval, observedUpTo, ct);
+        await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now + options.Value.RecheckInterval, ct);
     }
 
     private async Task VerifyAsync(Step s, CancellationToken ct)
@@ -264,7 +263,7 @@ public sealed partial class DeviceJobStepper(
                         $"Not verified within {s.Deadlines.Health}: {result.Reason} {diagnosis.Evidence}", s.Now, cause), ct);
                     return;
                 }
-                await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now + options.Value.RecheckInterval, null, ct);
+                await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now + options.Value.RecheckInterval, ct);
                 return;
             default:
                 throw new InvalidOperationException($"Unknown verification outcome {result.Outcome}.");

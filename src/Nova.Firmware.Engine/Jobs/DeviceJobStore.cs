@@ -15,7 +15,6 @@ public sealed record JobTransition(
     FailureCause? Cause = null,
     PreflightCheck? BlockingCheck = null,
     string? PreFlashSnapshot = null,
-    long? ObservedUpTo = null,
     string? TimelineData = null);
 
 /// <summary>
@@ -70,7 +69,6 @@ public sealed class DeviceJobStore(FirmwareDbContext db, TimeProvider time)
                 .SetProperty(j => j.Cause, j => change.Cause ?? j.Cause)
                 .SetProperty(j => j.BlockingCheck, j => change.BlockingCheck ?? j.BlockingCheck)
                 .SetProperty(j => j.PreFlashSnapshot, j => change.PreFlashSnapshot ?? j.PreFlashSnapshot)
-                .SetProperty(j => j.ObservedUpTo, j => change.ObservedUpTo ?? j.ObservedUpTo)
                 .SetProperty(j => j.UpdatedAt, now)
                 .SetProperty(j => j.StepStartedAt, now)
                 .SetProperty(j => j.NextActionAt, change.NextActionAt), cancellationToken);
@@ -94,15 +92,14 @@ public sealed class DeviceJobStore(FirmwareDbContext db, TimeProvider time)
         return true;
     }
 
-    /// <summary>Gives the lease back and says when to look again; records what has been taken into account.</summary>
-    public async Task ReleaseAsync(long jobId, string owner, DateTimeOffset nextActionAt, long? observedUpTo, CancellationToken cancellationToken) =>
+    /// <summary>Gives the lease back and says when to look again.</summary>
+    public async Task ReleaseAsync(long jobId, string owner, DateTimeOffset nextActionAt, CancellationToken cancellationToken) =>
         await db.Set<DeviceJob>()
             .Where(j => j.Id == jobId && j.LeaseOwner == owner)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.LeaseOwner, (string?)null)
                 .SetProperty(j => j.LeaseUntil, (DateTimeOffset?)null)
-                .SetProperty(j => j.NextActionAt, nextActionAt)
-                .SetProperty(j => j.ObservedUpTo, j => observedUpTo ?? j.ObservedUpTo), cancellationToken);
+                .SetProperty(j => j.NextActionAt, nextActionAt), cancellationToken);
 
     /// <summary>Gives the lease back after a step, leaving NextActionAt as the step set it.</summary>
     public async Task ReleaseLeaseAsync(long jobId, string owner, CancellationToken cancellationToken) =>

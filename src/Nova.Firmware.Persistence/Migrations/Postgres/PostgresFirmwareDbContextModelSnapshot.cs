@@ -401,9 +401,6 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset>("NextActionAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<long>("ObservedUpTo")
-                        .HasColumnType("bigint");
-
                     b.Property<Guid>("PackageId")
                         .HasColumnType("uuid");
 

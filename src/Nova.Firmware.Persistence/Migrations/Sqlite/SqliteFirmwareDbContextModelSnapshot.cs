@@ -392,9 +392,6 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                     b.Property<long>("NextActionAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("ObservedUpTo")
-                        .HasColumnType("INTEGER");
-
                     b.Property<Guid>("PackageId")
                         .HasColumnType("TEXT");
 

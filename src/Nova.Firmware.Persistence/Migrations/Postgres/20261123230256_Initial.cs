@@ -217,7 +217,6 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                     CancelRequested = table.Column<bool>(type: "boolean", nullable: false),
                     ActionServedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     ActionClosed = table.Column<bool>(type: "boolean", nullable: false),
-                    ObservedUpTo = table.Column<long>(type: "bigint", nullable: false),
                     PreFlashSnapshot = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>

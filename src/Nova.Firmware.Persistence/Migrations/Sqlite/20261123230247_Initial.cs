@@ -215,7 +215,6 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                     CancelRequested = table.Column<bool>(type: "INTEGER", nullable: false),
                     ActionServedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     ActionClosed = table.Column<bool>(type: "INTEGER", nullable: false),
-                    ObservedUpTo = table.Column<long>(type: "INTEGER", nullable: false),
                     PreFlashSnapshot = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
