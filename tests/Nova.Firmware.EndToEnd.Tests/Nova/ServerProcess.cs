@@ -94,9 +94,18 @@ public sealed class ServerProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Kills the server and removes its data directory (the test's own temporary folder).</summary>
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
         _process?.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a file still held by the dying process; the temp folder is cleaned by the OS
+        }
     }
 }
