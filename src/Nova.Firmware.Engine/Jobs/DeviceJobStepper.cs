@@ -183,7 +183,7 @@ public sealed partial class DeviceJobStepper(
             switch (signal.Kind)
             {
                 case JobSignalKind.ReportedFailure:
-                    var diagnosis = await DiagnoseAsync(s, neverReturned: false, fellBack: false, ct);
+                    var diagnosis = await DiagnoseAsync(s, neverReturned: false, fellBack: false, ct, observations);
                     await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Failed, diagnosis.Evidence, s.Now, diagnosis.Cause), ct);
                     return;
                 case JobSignalKind.ReportedSuccess:
@@ -234,7 +234,7 @@ public sealed partial class DeviceJobStepper(
         if (s.Now - quietSince > deadline)
         {
             var seenSince = s.Device.Health.LastSeenAt is { } seen && seen >= stepStarted;
-            var diagnosis = await DiagnoseAsync(s, neverReturned: !seenSince, fellBack: false, ct);
+            var diagnosis = await DiagnoseAsync(s, neverReturned: !seenSince, fellBack: false, ct, observations);
             var evidence = $"No word from the device for {deadline} in step {status}. {diagnosis.Evidence}";
             await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Failed, evidence, s.Now, diagnosis.Cause), ct);
             return;
@@ -270,9 +270,10 @@ public sealed partial class DeviceJobStepper(
         }
     }
 
-    private async Task<Domain.Diagnosis.Diagnosis> DiagnoseAsync(Step s, bool neverReturned, bool fellBack, CancellationToken ct)
+    /// <param name="feedback">The job's feedback when the caller has just read it; read here otherwise.</param>
+    private async Task<Domain.Diagnosis.Diagnosis> DiagnoseAsync(Step s, bool neverReturned, bool fellBack, CancellationToken ct, IReadOnlyList<TimelineEntry>? feedback = null)
     {
-        var feedback = await db.Set<TimelineEntry>().AsNoTracking()
+        feedback ??= await db.Set<TimelineEntry>().AsNoTracking()
             .Where(t => t.JobId == s.Job.Id && t.Kind == TimelineEntryKind.Feedback)
             .OrderBy(t => t.Id)
             .ToListAsync(ct);

@@ -1,3 +1,4 @@
+using Nova.Firmware.Domain.Common;
 using Microsoft.EntityFrameworkCore;
 using Nova.Firmware.Domain.Diagnosis;
 using Nova.Firmware.Domain.Jobs;
@@ -83,7 +84,7 @@ public sealed class DeviceJobStore(FirmwareDbContext db, TimeProvider time)
             JobId = job.Id,
             At = now,
             Kind = TimelineEntryKind.Transition,
-            Message = $"{from.ToWireString()} → {change.To.ToWireString()}: {reason}",
+            Message = $"{from.ToWire()} → {change.To.ToWire()}: {reason}",
             Data = change.TimelineData,
         });
         await db.SaveChangesAsync(cancellationToken);
@@ -113,9 +114,4 @@ public sealed class DeviceJobStore(FirmwareDbContext db, TimeProvider time)
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
     }
-}
-
-internal static class StatusWireExtensions
-{
-    public static string ToWireString(this DeviceJobStatus status) => Nova.Firmware.Domain.Common.WireNames.ToWire(status);
 }

@@ -106,12 +106,18 @@ public static class DdiActionHandlers
         return TypedResults.Ok();
     }
 
+    /// <summary>The body as text, at most <see cref="MaxFeedbackBytes"/> characters; read in small pieces, not into one large buffer per post.</summary>
     private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
         using var reader = new StreamReader(request.Body, System.Text.Encoding.UTF8);
-        var buffer = new char[MaxFeedbackBytes];
-        var read = await reader.ReadBlockAsync(buffer.AsMemory(), ct);
-        return new string(buffer, 0, read);
+        var text = new System.Text.StringBuilder();
+        var buffer = new char[8192];
+        int read;
+        while (text.Length < MaxFeedbackBytes && (read = await reader.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, MaxFeedbackBytes - text.Length)), ct)) > 0)
+        {
+            text.Append(buffer, 0, read);
+        }
+        return text.ToString();
     }
 
     private static IResult NotFound(long actionId) =>
