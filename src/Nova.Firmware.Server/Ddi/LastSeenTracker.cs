@@ -12,19 +12,26 @@ namespace Nova.Firmware.Server.Ddi;
 /// </summary>
 public sealed class LastSeenTracker
 {
-    private ConcurrentDictionary<Guid, DateTimeOffset> _pending = new();
+    // One dictionary for the life of the process. Swapping it for a fresh one at each flush lost a
+    // time recorded into the old one just after the flusher had read it: a device could stay "never
+    // seen" until its next poll.
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _pending = new();
 
     public void Record(Guid deviceId, DateTimeOffset at) =>
         _pending.AddOrUpdate(deviceId, at, (_, old) => at > old ? at : old);
 
-    public IReadOnlyDictionary<Guid, DateTimeOffset> TakeAll() => Interlocked.Exchange(ref _pending, new ConcurrentDictionary<Guid, DateTimeOffset>());
+    /// <summary>What is waiting to be written; it stays pending until <see cref="Written"/> removes it.</summary>
+    public IReadOnlyList<KeyValuePair<Guid, DateTimeOffset>> Pending() => _pending.ToArray();
 
-    /// <summary>Puts back what could not be written, keeping the later time.</summary>
-    public void Restore(IReadOnlyDictionary<Guid, DateTimeOffset> batch)
+    /// <summary>
+    /// Forgets the times that were written, unless a later poll replaced one meanwhile: removal
+    /// compares the value, so that later time stays for the next flush.
+    /// </summary>
+    public void Written(IEnumerable<KeyValuePair<Guid, DateTimeOffset>> batch)
     {
-        foreach (var (id, at) in batch)
+        foreach (var entry in batch)
         {
-            Record(id, at);
+            _pending.TryRemove(entry);
         }
     }
 }
@@ -49,7 +56,7 @@ public sealed partial class LastSeenFlusher(LastSeenTracker tracker, IServiceSco
 
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        var batch = tracker.TakeAll();
+        var batch = tracker.Pending();
         if (batch.Count == 0)
         {
             return;
@@ -65,10 +72,10 @@ public sealed partial class LastSeenFlusher(LastSeenTracker tracker, IServiceSco
                     .ExecuteUpdateAsync(s => s.SetProperty(d => d.Health.LastSeenAt, at), cancellationToken);
             }
             await tx.CommitAsync(cancellationToken);
+            tracker.Written(batch);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            tracker.Restore(batch);
             LogFlushFailed(log, batch.Count, e);
         }
     }

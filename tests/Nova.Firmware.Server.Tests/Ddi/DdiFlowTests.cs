@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -197,27 +199,42 @@ public sealed class DdiFlowTests
         await DdiFixture.EnrolAsync(server, device);
         var package = await server.AddPackageAsync(Image(), revision: "9.9");
         using var admin = server.CreateAdminClient();
-        // The stream's headers go out with its first event, so subscribe before the job exists.
-        var subscribing = admin.GetAsync("/api/v1/jobs/events", HttpCompletionOption.ResponseHeadersRead);
-        await Task.Delay(300);
-        var jobId = await DdiFixture.StartJobAsync(server, device.Id, package.Id);
-        using var events = await subscribing;
+        using var events = await admin.GetAsync("/api/v1/jobs/events", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", events.Content.Headers.ContentType?.MediaType);
-        using var reader = new StreamReader(await events.Content.ReadAsStreamAsync());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var stream = SseParser.Create(await events.Content.ReadAsStreamAsync()).EnumerateAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
+        // The stream says "ready" first: from then on no change is missed, so start the job after it.
+        Assert.True(await stream.MoveNextAsync());
+        Assert.Equal("ready", stream.Current.EventType);
+        var readyId = stream.Current.EventId!;
+        var jobId = await DdiFixture.StartJobAsync(server, device.Id, package.Id);
 
         var seen = new List<string>();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var ids = new List<long>();
         while (!seen.Contains("blocked"))
         {
-            var line = await reader.ReadLineAsync(timeout.Token) ?? throw new EndOfStreamException();
-            if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                var job = JsonDocument.Parse(line["data: ".Length..]).RootElement;
-                Assert.Equal(jobId, job.GetProperty("id").GetInt64());
-                seen.Add(job.GetProperty("status").GetString()!);
-            }
+            Assert.True(await stream.MoveNextAsync(), "the stream ended early");
+            Assert.Equal("job", stream.Current.EventType);
+            var job = JsonDocument.Parse(stream.Current.Data).RootElement;
+            Assert.Equal(jobId, job.GetProperty("id").GetInt64());
+            seen.Add(job.GetProperty("status").GetString()!);
+            ids.Add(long.Parse(stream.Current.EventId!, CultureInfo.InvariantCulture));
         }
+        await stream.DisposeAsync();
+        Assert.Equal(ids.Order(), ids); // event ids are resume points: they never go back
         Assert.Equal("blocked", seen[^1]);
+
+        // A client that lost the connection resumes from the last id it saw and misses nothing.
+        using var resume = new HttpRequestMessage(HttpMethod.Get, "/api/v1/jobs/events");
+        resume.Headers.Add("Last-Event-ID", readyId);
+        using var resumed = await admin.SendAsync(resume, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        await using var again = SseParser.Create(await resumed.Content.ReadAsStreamAsync(timeout.Token)).EnumerateAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
+        Assert.True(await again.MoveNextAsync());
+        Assert.Equal("ready", again.Current.EventType);
+        Assert.True(await again.MoveNextAsync());
+        var latest = JsonDocument.Parse(again.Current.Data).RootElement;
+        Assert.Equal(jobId, latest.GetProperty("id").GetInt64());
+        Assert.Equal("blocked", latest.GetProperty("status").GetString());
     }
 
     [Fact]

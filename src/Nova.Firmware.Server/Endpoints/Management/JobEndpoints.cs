@@ -1,5 +1,3 @@
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Nova.Firmware.Domain.Common;
@@ -84,46 +82,7 @@ public static class JobEndpoints
             _ => TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError),
         };
 
-    /// <summary>
-    /// Server-sent events of job changes, read from the database (not from this replica's memory) so
-    /// that a console connected to any replica sees every replica's work.
-    /// </summary>
-    private static IResult Events(IServiceScopeFactory scopes, TimeProvider time, CancellationToken ct) =>
-        TypedResults.ServerSentEvents(Follow(scopes, time, ct), eventType: "job");
-
-    private static async IAsyncEnumerable<JobResponse> Follow(IServiceScopeFactory scopes, TimeProvider time, [EnumeratorCancellation] CancellationToken ct)
-    {
-        var since = time.GetUtcNow();
-        var seen = new Dictionary<long, DateTimeOffset>();
-        while (!ct.IsCancellationRequested)
-        {
-            List<DeviceJob> changed;
-            await using (var scope = scopes.CreateAsyncScope())
-            {
-                var db = scope.ServiceProvider.GetRequiredService<FirmwareDbContext>();
-                changed = await db.Set<DeviceJob>().AsNoTracking().Where(j => j.UpdatedAt >= since).OrderBy(j => j.UpdatedAt).Take(500).ToListAsync(ct);
-            }
-            foreach (var job in changed)
-            {
-                if (seen.TryGetValue(job.Id, out var at) && at == job.UpdatedAt)
-                {
-                    continue;
-                }
-                seen[job.Id] = job.UpdatedAt;
-                yield return JobResponse.From(job);
-            }
-            if (changed.Count > 0)
-            {
-                since = changed[^1].UpdatedAt;
-            }
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(500), time, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                yield break;
-            }
-        }
-    }
+    /// <summary>Server-sent events of job changes; see <see cref="JobEventStream"/>.</summary>
+    private static IResult Events(HttpRequest request, IServiceScopeFactory scopes, TimeProvider time, CancellationToken ct) =>
+        TypedResults.ServerSentEvents(JobEventStream.FollowAsync(scopes, time, JobEventStream.ParseEventId(request.Headers["Last-Event-ID"]), ct));
 }
