@@ -34,6 +34,14 @@ public static class FleetBuilder
         return device;
     }
 
+    public static async Task AddDevicesAsync(this NovaServer server, IEnumerable<Device> devices)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FirmwareDbContext>();
+        db.AddRange(devices);
+        await db.SaveChangesAsync();
+    }
+
     /// <summary>Stores <paramref name="content"/> as a package the way an import would: blob by SHA-256, hashes recorded.</summary>
     public static async Task<FirmwarePackage> AddPackageAsync(this NovaServer server, byte[] content, string version = "2.0.0", string model = "GW-100",
         string revision = "1.0", string soc = "aarch64", string fileName = "update.swu")
