@@ -13,9 +13,11 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Dictionary<string, string> _environment;
     private Process? _process;
 
-    public ServerProcess(string dataDirectory, IReadOnlyDictionary<string, string> settings)
+    /// <param name="name">Names the log file, so that replicas sharing a data directory keep apart logs.</param>
+    public ServerProcess(string dataDirectory, IReadOnlyDictionary<string, string> settings, string name = "server")
     {
         DataDirectory = dataDirectory;
+        LogPath = Path.Combine(dataDirectory, name + ".log");
         Port = FreePort();
         _environment = new Dictionary<string, string>
         {
@@ -34,7 +36,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public string DataDirectory { get; }
     public int Port { get; }
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
-    public string LogPath => Path.Combine(DataDirectory, "server.log");
+    public string LogPath { get; }
 
     public async Task StartAsync()
     {

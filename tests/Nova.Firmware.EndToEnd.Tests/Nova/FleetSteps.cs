@@ -1,0 +1,75 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Nova.Firmware.Simulator;
+using Nova.Firmware.Simulator.Devices;
+using Nova.Firmware.Simulator.Fleet;
+
+namespace Nova.Firmware.EndToEnd.Tests.Nova;
+
+/// <summary>
+/// Steps of the tests that run a simulated fleet against server processes: enrol the simulator's
+/// devices, import the image they will take, read the jobs, wait for a condition.
+/// </summary>
+public static class FleetSteps
+{
+    public sealed record JobRow(long Id, Guid DeviceId, string Status);
+
+    /// <summary>Registers a simulated gateway (A/B slots, version 1.0.0) and gives it its DDI token.</summary>
+    public static async Task<Guid> EnrolAsync(HttpClient admin, DeviceSpec spec)
+    {
+        var response = await admin.PostAsJsonAsync("/api/v1/devices", new
+        {
+            controllerId = spec.Id, vendor = spec.Vendor, model = spec.Model, hardwareRevision = spec.HwRevision, soc = spec.Soc,
+            serial = spec.Id, kind = "gateway", protocol = "ddi", firmware = new { activeVersion = "1.0.0" },
+            capabilities = new { abSlots = true },
+        });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await admin.PostAsJsonAsync($"/api/v1/devices/{id}/ddi-token", new { token = spec.DdiToken })).EnsureSuccessStatusCode();
+        return id;
+    }
+
+    /// <summary>Imports version 2.0.0 for the simulator's default gateway model; returns the package id.</summary>
+    public static async Task<Guid> ImportAsync(HttpClient admin)
+    {
+        var image = SimulatedImage.Build("2.0.0", "aarch64", ["1.0"], 64 * 1024, vendor: "Acme", model: "GW-100");
+        using var form = NovaApi.PackageForm("Acme", "2.0.0", "GW-100", "1.0", "aarch64", image, "gw-100-2.0.0.img");
+        var response = await admin.PostAsync("/api/v1/packages", form);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    public static async Task<List<JobRow>> JobsAsync(HttpClient admin)
+    {
+        var page = await admin.GetFromJsonAsync<JsonElement>("/api/v1/jobs?pageSize=500");
+        return page.GetProperty("items").EnumerateArray()
+            .Select(j => new JobRow(j.GetProperty("id").GetInt64(), j.GetProperty("deviceId").GetGuid(), j.GetProperty("status").GetString()!)).ToList();
+    }
+
+    /// <summary>True once every device has been seen by the server (its last-seen time is stored).</summary>
+    public static async Task<bool> AllReportedAsync(HttpClient admin, IEnumerable<Guid> ids)
+    {
+        foreach (var id in ids)
+        {
+            var device = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/devices/{id}");
+            if (device.GetProperty("health").GetProperty("lastSeenAt").ValueKind == JsonValueKind.Null)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan within, string what)
+    {
+        var until = DateTime.UtcNow + within;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"Timed out waiting for {what}.");
+            }
+            await Task.Delay(250);
+        }
+    }
+}
