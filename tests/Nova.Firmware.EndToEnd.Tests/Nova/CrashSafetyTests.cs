@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using Nova.Firmware.Simulator;
 using Nova.Firmware.Simulator.Devices;
 using Nova.Firmware.Simulator.Fleet;
@@ -56,31 +55,31 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         foreach (var spec in specs)
         {
             spec.DdiToken = $"token-{spec.Id}-0123456789";
-            ids[spec.Id] = await EnrolAsync(admin, spec);
+            ids[spec.Id] = await FleetSteps.EnrolAsync(admin, spec);
         }
         await using var simulation = new Simulation(new FleetDefinition
         {
             TimeScale = fleet.TimeScale, Ddi = fleet.Ddi, Devices = specs,
         });
         simulation.Start();
-        var package = await ImportAsync(admin);
-        await WaitAsync(async () => (await Jobs(admin)).Count == 0 && await AllReportedAsync(admin, ids.Values), TimeSpan.FromSeconds(60), "every device's first report");
+        var package = await FleetSteps.ImportAsync(admin);
+        await FleetSteps.WaitAsync(async () => (await FleetSteps.JobsAsync(admin)).Count == 0 && await FleetSteps.AllReportedAsync(admin, ids.Values), TimeSpan.FromSeconds(60), "every device's first report");
 
         foreach (var id in ids.Values)
         {
             var created = await admin.PostAsJsonAsync($"/api/v1/devices/{id}/jobs", new { packageId = package });
             Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
         }
-        await WaitAsync(async () => (await Jobs(admin)).Count(j => InFlight.Contains(j.Status)) >= 10, TimeSpan.FromSeconds(60), "10 jobs in flight");
-        var before = await Jobs(admin);
+        await FleetSteps.WaitAsync(async () => (await FleetSteps.JobsAsync(admin)).Count(j => InFlight.Contains(j.Status)) >= 10, TimeSpan.FromSeconds(60), "10 jobs in flight");
+        var before = await FleetSteps.JobsAsync(admin);
         output.WriteLine("At the kill: " + string.Join(", ", before.GroupBy(j => j.Status).Select(g => $"{g.Key} {g.Count()}")));
 
         await server.KillAsync();
         await Task.Delay(TimeSpan.FromSeconds(2)); // devices keep working (and failing to report) meanwhile
         await server.StartAsync();
 
-        await WaitAsync(async () => (await Jobs(admin)).All(j => Final.Contains(j.Status)), TimeSpan.FromSeconds(150), "every job to end");
-        var after = await Jobs(admin);
+        await FleetSteps.WaitAsync(async () => (await FleetSteps.JobsAsync(admin)).All(j => Final.Contains(j.Status)), TimeSpan.FromSeconds(150), "every job to end");
+        var after = await FleetSteps.JobsAsync(admin);
         output.WriteLine("After restart: " + string.Join(", ", after.GroupBy(j => j.Status).Select(g => $"{g.Key} {g.Count()}")));
 
         Assert.Equal(Devices, after.Count);
@@ -95,64 +94,6 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
             }
         }
         Assert.Contains(after, j => j.Status == "succeeded");
-    }
-
-    private sealed record JobRow(long Id, Guid DeviceId, string Status);
-
-    private static async Task<List<JobRow>> Jobs(HttpClient admin)
-    {
-        var page = await admin.GetFromJsonAsync<JsonElement>("/api/v1/jobs?pageSize=500");
-        return page.GetProperty("items").EnumerateArray()
-            .Select(j => new JobRow(j.GetProperty("id").GetInt64(), j.GetProperty("deviceId").GetGuid(), j.GetProperty("status").GetString()!)).ToList();
-    }
-
-    private static async Task<bool> AllReportedAsync(HttpClient admin, IEnumerable<Guid> ids)
-    {
-        foreach (var id in ids)
-        {
-            var device = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/devices/{id}");
-            if (device.GetProperty("health").GetProperty("lastSeenAt").ValueKind == JsonValueKind.Null)
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static async Task<Guid> EnrolAsync(HttpClient admin, DeviceSpec spec)
-    {
-        var response = await admin.PostAsJsonAsync("/api/v1/devices", new
-        {
-            controllerId = spec.Id, vendor = spec.Vendor, model = spec.Model, hardwareRevision = spec.HwRevision, soc = spec.Soc,
-            serial = spec.Id, kind = "gateway", protocol = "ddi", firmware = new { activeVersion = "1.0.0" },
-            capabilities = new { abSlots = true },
-        });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        (await admin.PostAsJsonAsync($"/api/v1/devices/{id}/ddi-token", new { token = spec.DdiToken })).EnsureSuccessStatusCode();
-        return id;
-    }
-
-    private static async Task<Guid> ImportAsync(HttpClient admin)
-    {
-        var image = SimulatedImage.Build("2.0.0", "aarch64", ["1.0"], 64 * 1024, vendor: "Acme", model: "GW-100");
-        using var form = NovaApi.PackageForm("Acme", "2.0.0", "GW-100", "1.0", "aarch64", image, "gw-100-2.0.0.img");
-        var response = await admin.PostAsync("/api/v1/packages", form);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-    }
-
-    private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan within, string what)
-    {
-        var until = DateTime.UtcNow + within;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                throw new TimeoutException($"Timed out waiting for {what}.");
-            }
-            await Task.Delay(250);
-        }
     }
 
     private static HttpClient Admin(ServerProcess server) => NovaApi.Admin(server.BaseAddress);
