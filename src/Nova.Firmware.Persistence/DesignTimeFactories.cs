@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace Nova.Firmware.Persistence;
 
-// Used only by `dotnet ef migrations add`; see scripts/regen-migrations.sh.
+// Used only by `dotnet ef migrations add`; see scripts/add-migration.sh.
 internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteFirmwareDbContext>
 {
     public SqliteFirmwareDbContext CreateDbContext(string[] args) =>

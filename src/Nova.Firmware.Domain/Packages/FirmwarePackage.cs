@@ -24,6 +24,10 @@ public sealed class FirmwarePackage
     public long Size { get; set; }
     /// <summary>An optional detached signature supplied with the package (base64), kept for the record.</summary>
     public string? Signature { get; set; }
+    /// <summary>Whether the bundle's own signature (sw-description.sig) was verified on import.</summary>
+    public SignatureCheck SignatureCheck { get; set; }
+    /// <summary>The verified signer's certificate subject; null unless <see cref="SignatureCheck"/> is Verified.</summary>
+    public string? SignedBy { get; set; }
     public DateTimeOffset ImportedAt { get; set; }
     public required string ImportedBy { get; set; }
 }

@@ -19,6 +19,8 @@ internal sealed class PackageConfiguration : IEntityTypeConfiguration<FirmwarePa
         b.Property(p => p.Md5).HasMaxLength(32);
         b.Property(p => p.Kind).HasConversion<EnumWireConverter<PackageKind>>().HasMaxLength(20);
         b.Property(p => p.Format).HasConversion<EnumWireConverter<PackageFormat>>().HasMaxLength(10);
+        b.Property(p => p.SignatureCheck).HasConversion<EnumWireConverter<SignatureCheck>>().HasMaxLength(20);
+        b.Property(p => p.SignedBy).HasMaxLength(500);
         b.HasIndex(p => p.Sha256);
         b.HasIndex(p => new { p.Vendor, p.Version });
     }

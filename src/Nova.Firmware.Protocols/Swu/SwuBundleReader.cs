@@ -90,7 +90,7 @@ public static class SwuBundleReader
         {
             throw new SwuFormatException($"sw-description lists {string.Join(", ", missing.Select(m => $"'{m}'"))} but the bundle does not contain {(missing.Count == 1 ? "it" : "them")}.");
         }
-        return new SwuBundle(description, signature, entries);
+        return new SwuBundle(description, descriptionBytes, signature, entries);
     }
 
     /// <summary>Filename → declared SHA-256; a named artifact without a hash could not be verified.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Nova.Firmware.Protocols.Swu;
 
 namespace Nova.Firmware.Server.Packages;
 
@@ -13,4 +14,16 @@ public sealed class PackageCatalogOptions
 
     /// <summary>Temporary import files older than this are removed at start-up (left by a crash).</summary>
     public TimeSpan StaleTempAge { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// PEM file of the certificates the devices trust (the same file as SWUpdate's <c>-k</c>). When
+    /// set, every .swu's sw-description.sig is verified on import and a bundle that fails is refused.
+    /// </summary>
+    public string? TrustedSignersFile { get; set; }
+
+    /// <summary>Refuse .swu bundles that carry no sw-description.sig. Needs <see cref="TrustedSignersFile"/>.</summary>
+    public bool RequireSignedBundles { get; set; }
+
+    /// <summary>The purpose a signer certificate must carry: the devices' SWUpdate <c>--cert-purpose</c>.</summary>
+    public SignerPurpose SignerPurpose { get; set; } = SignerPurpose.EmailProtection;
 }

@@ -20,6 +20,7 @@ namespace Nova.Firmware.Server.Packages;
 internal sealed partial class PackageImporter(
     BlobStore blobs,
     PackageStore store,
+    PackageSignatures signatures,
     IOptions<PackageCatalogOptions> options,
     TimeProvider time,
     ILogger<PackageImporter> log)
@@ -208,6 +209,14 @@ internal sealed partial class PackageImporter(
             }
         }
 
+        var signature = signatures.Check(file.Bundle, metadata.Signature);
+        if (signature.Refusal is { } refusal)
+        {
+            LogRejected(log, "signature refused", refusal);
+            return new ImportOutcome.Failed(StatusCodes.Status422UnprocessableEntity, "Signature refused",
+                $"{refusal} The file was not stored.", new Dictionary<string, object?> { ["reason"] = refusal });
+        }
+
         var package = new FirmwarePackage
         {
             Id = Guid.NewGuid(),
@@ -225,6 +234,8 @@ internal sealed partial class PackageImporter(
             Md5 = file.Md5,
             Size = file.Size,
             Signature = metadata.Signature,
+            SignatureCheck = signature.Check,
+            SignedBy = signature.SignedBy,
             ImportedAt = time.GetUtcNow(),
             ImportedBy = user.Identity?.Name ?? "unknown",
         };

@@ -7,11 +7,11 @@ namespace Nova.Firmware.Server.Packages;
 public sealed record PackageResponse(
     Guid Id, string Vendor, string Version, IReadOnlyList<string> Models, IReadOnlyList<string> HardwareRevisions, string Soc,
     string Kind, string Format, string FileName, long Size, string Sha256, string Sha1, string Md5,
-    string? ReleaseNotes, string? Signature, DateTimeOffset ImportedAt, string ImportedBy, string ContentUrl)
+    string? ReleaseNotes, string? Signature, string SignatureCheck, string? SignedBy, DateTimeOffset ImportedAt, string ImportedBy, string ContentUrl)
 {
     public static PackageResponse From(FirmwarePackage p) => new(
         p.Id, p.Vendor, p.Version, p.Models, p.HardwareRevisions, p.Soc, p.Kind.ToWire(), p.Format.ToWire(), p.FileName, p.Size,
-        p.Sha256, p.Sha1, p.Md5, p.ReleaseNotes, p.Signature, p.ImportedAt, p.ImportedBy, $"/api/v1/packages/{p.Id}/content");
+        p.Sha256, p.Sha1, p.Md5, p.ReleaseNotes, p.Signature, p.SignatureCheck.ToWire(), p.SignedBy, p.ImportedAt, p.ImportedBy, $"/api/v1/packages/{p.Id}/content");
 }
 
 public sealed record PackageListResponse(IReadOnlyList<PackageResponse> Items, int Page, int PageSize, int Total);

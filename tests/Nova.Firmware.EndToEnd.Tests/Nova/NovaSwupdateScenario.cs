@@ -39,10 +39,15 @@ public sealed class NovaSwupdateScenario : IAsyncDisposable
 
     public static async Task<NovaSwupdateScenario> CreateAsync(string inventoryRevision = "1.0", Action<IServiceCollection>? configureServices = null)
     {
-        var settings = new Dictionary<string, string>(NovaServer.FastEngine);
-        var server = await NovaServer.StartKestrelAsync(configureServices: configureServices, settings: settings);
         var dir = TestDirectory.Create();
         var keys = await TestSigningKeys.CreateAsync(dir.Sub("keys"));
+        // The catalog trusts the same certificate file the device's SWUpdate gets with -k.
+        var settings = new Dictionary<string, string>(NovaServer.FastEngine)
+        {
+            ["Nova:Packages:TrustedSignersFile"] = keys.CertificatePath,
+            ["Nova:Packages:RequireSignedBundles"] = "true",
+        };
+        var server = await NovaServer.StartKestrelAsync(configureServices: configureServices, settings: settings);
         var device = FleetBuilder.Gateway(revision: inventoryRevision);
         await server.AddDeviceAsync(device);
         using var admin = Admin(server);
@@ -52,7 +57,11 @@ public sealed class NovaSwupdateScenario : IAsyncDisposable
         return new NovaSwupdateScenario(server, dir, keys, device, token);
     }
 
-    public SwuBundleBuilder Bundle() => new(Keys, _dir.Sub("bundles"));
+    /// <summary>A bundle signed by the device's trusted signer, or by <paramref name="signer"/>.</summary>
+    public SwuBundleBuilder Bundle(TestSigningKeys? signer = null) => new(signer ?? Keys, _dir.Sub("bundles"));
+
+    /// <summary>A second signer, which neither the device nor the catalog trusts.</summary>
+    public Task<TestSigningKeys> StrangerAsync() => TestSigningKeys.CreateAsync(_dir.Sub("stranger-keys"));
 
     /// <summary>Imports the bundle through the management API, as an operator would.</summary>
     public async Task<Guid> ImportAsync(SwuBundle bundle)
@@ -112,6 +121,12 @@ public sealed class NovaSwupdateScenario : IAsyncDisposable
     {
         using var admin = Admin(Server);
         return await admin.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{jobId}");
+    }
+
+    public async Task<JsonElement> PackageAsync(Guid packageId)
+    {
+        using var admin = Admin(Server);
+        return await admin.GetFromJsonAsync<JsonElement>($"/api/v1/packages/{packageId}");
     }
 
     public static IReadOnlyList<string> TimelineText(JsonElement job) =>

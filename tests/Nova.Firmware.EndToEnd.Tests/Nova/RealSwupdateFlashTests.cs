@@ -25,6 +25,10 @@ public sealed class RealSwupdateFlashTests
         var image = RandomNumberGenerator.GetBytes(300_000);
         var bundle = await scenario.Bundle().WithVersion("2.0.0").WithHardwareCompatibility("1.0").AddRawFile("rootfs.img", image, scenario.TargetPath).BuildAsync();
         var packageId = await scenario.ImportAsync(bundle);
+        // The catalog verified openssl's signature against the certificate the client trusts.
+        var package = await scenario.PackageAsync(packageId);
+        Assert.Equal("verified", package.GetProperty("signatureCheck").GetString());
+        Assert.Equal("CN=nova-test-signer", package.GetProperty("signedBy").GetString());
         await scenario.StartDeviceAsync(identify: Identity("1.0.0"));
 
         var jobId = await scenario.StartJobAsync(packageId);
@@ -63,6 +67,27 @@ public sealed class RealSwupdateFlashTests
         Assert.Equal("failed", done.GetProperty("status").GetString());
         Assert.Equal("checksum-mismatch", done.GetProperty("cause").GetString());
         Assert.Contains(NovaSwupdateScenario.TimelineText(done), t => t.Contains("HASH mismatch", StringComparison.Ordinal));
+        Assert.False(File.Exists(scenario.TargetPath) && (await File.ReadAllBytesAsync(scenario.TargetPath)).Length > 0);
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task Flash_RealClientBundleFromAnotherSigner_IsRefusedByTheCatalogAsByTheDevice()
+    {
+        await using var scenario = await NovaSwupdateScenario.CreateAsync();
+        var stranger = await scenario.StrangerAsync();
+        var bundle = await scenario.Bundle(stranger).WithVersion("2.0.0").WithHardwareCompatibility("1.0")
+            .AddRawFile("rootfs.img", RandomNumberGenerator.GetBytes(50_000), scenario.TargetPath).BuildAsync();
+        // The catalog refuses it at import; behind its back, the device refuses it too, in its own words.
+        Assert.Equal(422, await scenario.TryImportAsync(bundle));
+        var packageId = await scenario.StoreBypassingImportAsync(bundle);
+        await scenario.StartDeviceAsync(identify: Identity("1.0.0"));
+
+        var jobId = await scenario.StartJobAsync(packageId);
+
+        var done = await scenario.JobInStatusAsync(jobId, "failed", "succeeded");
+        Assert.Equal("failed", done.GetProperty("status").GetString());
+        Assert.Equal("checksum-mismatch", done.GetProperty("cause").GetString());
+        Assert.Contains(NovaSwupdateScenario.TimelineText(done), t => t.Contains("Authentication of all signatures failed", StringComparison.Ordinal));
         Assert.False(File.Exists(scenario.TargetPath) && (await File.ReadAllBytesAsync(scenario.TargetPath)).Length > 0);
     }
 

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Tests.Infrastructure;
 
@@ -20,6 +22,16 @@ public sealed class StartupTests
         {
             Assert.True(File.Exists(Path.Combine(server.DataDirectory, "nova-firmware.db")));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.All), MemberType = typeof(TestDatabases))]
+    public async Task Model_HasNoChangeWithoutAMigration(DatabaseProvider provider)
+    {
+        await using var server = await NovaServer.StartAsync(provider);
+        // A model change without scripts/add-migration.sh would reach databases in the field unmigrated.
+        var pending = server.WithScope(s => s.GetRequiredService<FirmwareDbContext>().Database.HasPendingModelChanges());
+        Assert.False(pending, $"The {provider} model differs from its latest migration: run scripts/add-migration.sh <Name>.");
     }
 
     [Fact]

@@ -95,9 +95,15 @@ internal sealed class PackageUpload
     }
 
     /// <summary>A valid bundle: version 2.0.0, hardware-compatibility 1.0 and 1.1, two images.</summary>
-    public static byte[] ValidBundle(string version = "2.0.0", CpioFormat format = CpioFormat.Newc)
+    public static byte[] ValidBundle(string version = "2.0.0", CpioFormat format = CpioFormat.Newc) =>
+        Bundle(version, format, sign: null);
+
+    /// <summary>A valid bundle whose sw-description is signed by <paramref name="sign"/> (given its bytes).</summary>
+    public static byte[] Bundle(string version, CpioFormat format, Func<byte[], byte[]>? sign)
     {
         SwuImage[] images = [new("rootfs.img", RandomBytes(5000)), new("kernel.img", RandomBytes(700), "rawfile", "/boot/kernel")];
-        return SwuWriter.Build(SwDescriptionText.Create(version, ["1.0", "1.1"], images), null, images.Select(i => (i.FileName, i.Content)), format);
+        var description = SwDescriptionText.Create(version, ["1.0", "1.1"], images);
+        var signature = sign?.Invoke(Encoding.UTF8.GetBytes(description));
+        return SwuWriter.Build(description, signature, images.Select(i => (i.FileName, i.Content)), format);
     }
 }

@@ -46,6 +46,42 @@ public sealed class DdiAgentTests
     }
 
     [Fact]
+    public async Task FinalFeedback_RefusedOnce_IsSentAgain_WithoutASecondFlash()
+    {
+        await using var server = await FakeHawkbitServer.StartAsync();
+        server.Sleep = "00:00:01";
+        server.RefuseFinalFeedback(1);
+        await using var sim = await TestFleet.StartAsync(Fleet(server, TestFleet.Gateway("gw-resend")));
+        server.Offer("gw-resend", "43", "update.swu", SwuBuilder.Build("2.0.0", ["1.0"], TestFleet.GatewayImage("2.0.0")));
+
+        var final = await server.WaitForFinalAsync("gw-resend", Timeout);
+
+        var refused = Assert.Single(server.RefusedFeedback);
+        Assert.Equal(DdiValues.Finished.Success, refused.Feedback.Status.Result.Finished);
+        Assert.Equal(DdiValues.Finished.Success, final.Status.Result.Finished);
+        Assert.Equal(1, sim.Truth("gw-resend").FlashCount);
+        Assert.Equal("2.0.0", sim.Truth("gw-resend").RunningVersion);
+    }
+
+    [Fact]
+    public async Task FailureBeforeWriting_RefusedOnce_IsReportedAgainOnTheNextOffer_AndNothingIsWritten()
+    {
+        await using var server = await FakeHawkbitServer.StartAsync();
+        server.Sleep = "00:00:01";
+        server.RefuseFinalFeedback(1);
+        await using var sim = await TestFleet.StartAsync(Fleet(server, TestFleet.Gateway("gw-refail")));
+        server.Offer("gw-refail", "44", "update.swu", SwuBuilder.Build("2.0.0", ["1.0"], TestFleet.GatewayImage("2.0.0")), declaredSha256: new string('0', 64));
+
+        var final = await server.WaitForFinalAsync("gw-refail", Timeout);
+
+        Assert.Single(server.RefusedFeedback);
+        Assert.Equal(DdiValues.Finished.Failure, final.Status.Result.Finished);
+        Assert.Contains("HASH mismatch", Details(final), StringComparison.Ordinal);
+        Assert.Equal(0, sim.Truth("gw-refail").FlashCount);
+        Assert.Equal(0, sim.Truth("gw-refail").Storage.StagedBytes);
+    }
+
+    [Fact]
     public async Task Download_ConnectionDropsOnce_ResumesWithRangeAndSucceeds()
     {
         await using var server = await FakeHawkbitServer.StartAsync();

@@ -18,6 +18,7 @@ public sealed class FakeHawkbitServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, Action> _actions = new();
+    private int _finalFeedbackToRefuse;
 
     private FakeHawkbitServer(WebApplication app) => _app = app;
 
@@ -27,6 +28,11 @@ public sealed class FakeHawkbitServer : IAsyncDisposable
     public ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> ConfigData { get; } = new();
     public ConcurrentQueue<string?> RangeHeaders { get; } = new();
     public ConcurrentQueue<string?> Authorizations { get; } = new();
+    /// <summary>Final feedback answered 503 (not taken), as a server that is restarting would.</summary>
+    public ConcurrentQueue<(string Controller, DdiActionFeedback Feedback)> RefusedFeedback { get; } = new();
+
+    /// <summary>Answers the next <paramref name="count"/> final (closed) feedback posts with 503.</summary>
+    public void RefuseFinalFeedback(int count) => Volatile.Write(ref _finalFeedbackToRefuse, count);
 
     public static async Task<FakeHawkbitServer> StartAsync()
     {
@@ -92,6 +98,11 @@ public sealed class FakeHawkbitServer : IAsyncDisposable
         controller.MapPost("/deploymentBase/{actionId}/feedback", async (HttpContext http, string id, string actionId) =>
         {
             var feedback = await JsonSerializer.DeserializeAsync<DdiActionFeedback>(http.Request.Body);
+            if (feedback!.Status.Execution == DdiValues.Execution.Closed && Interlocked.Decrement(ref _finalFeedbackToRefuse) >= 0)
+            {
+                RefusedFeedback.Enqueue((id, feedback));
+                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
             Feedback.Enqueue((id, feedback!));
             if (feedback!.Status.Execution == DdiValues.Execution.Closed && _actions.TryGetValue(id, out var action) && action.Id == actionId)
             {

@@ -503,6 +503,15 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                     b.Property<string>("Signature")
                         .HasColumnType("text");
 
+                    b.Property<string>("SignatureCheck")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("SignedBy")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<long>("Size")
                         .HasColumnType("bigint");
 

@@ -494,6 +494,15 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                     b.Property<string>("Signature")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SignatureCheck")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SignedBy")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Size")
                         .HasColumnType("INTEGER");
 

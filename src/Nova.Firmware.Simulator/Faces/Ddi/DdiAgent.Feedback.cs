@@ -36,10 +36,19 @@ public sealed partial class DdiAgent
         }
     }
 
-    private Task<bool> FinishAsync(SimulatedDevice device, string actionId, Uri feedback, string finished, IReadOnlyList<string> details, CancellationToken power)
+    /// <summary>
+    /// The final word on an action. Only a delivered one closes the action on the device: if the
+    /// server was down or refused it, the server still offers the action at the next poll and the
+    /// agent runs it again (a failure before writing) or re-sends the post-reboot result.
+    /// </summary>
+    private async Task<bool> FinishAsync(SimulatedDevice device, string actionId, Uri feedback, string finished, IReadOnlyList<string> details, CancellationToken power)
     {
-        device.FinishedActions.Add(actionId);
-        return ReportAsync(device, actionId, feedback, DdiValues.Execution.Closed, finished, null, details, power);
+        var delivered = await ReportAsync(device, actionId, feedback, DdiValues.Execution.Closed, finished, null, details, power);
+        if (delivered)
+        {
+            device.FinishedActions.Add(actionId);
+        }
+        return delivered;
     }
 
     private async Task<bool> ReportAsync(SimulatedDevice device, string actionId, Uri feedback, string execution, string finished, DdiProgress? progress, IReadOnlyList<string> details, CancellationToken power)
@@ -48,8 +57,12 @@ public sealed partial class DdiAgent
         device.Log($"suricatta: feedback {execution}/{finished}: {string.Join(" | ", details)}");
         try
         {
-            await SendAsync<object>(device, HttpMethod.Post, feedback, body, power);
-            return true;
+            if (await PostFeedbackAsync(device, feedback, body, power))
+            {
+                return true;
+            }
+            device.Log("suricatta: feedback not delivered: refused by the server");
+            return false;
         }
         catch (HttpRequestException ex)
         {
@@ -60,8 +73,9 @@ public sealed partial class DdiAgent
 
     private async Task<bool> PutConfigDataAsync(SimulatedDevice device, Uri configData, CancellationToken power)
     {
-        await SendAsync<object>(device, HttpMethod.Put, configData, new DdiConfigData(Telemetry(device)), power);
-        return true;
+        using var response = await SendRequestAsync(device, HttpMethod.Put, configData, new DdiConfigData(Telemetry(device)), power);
+        // Not taken: send it again with the next poll.
+        return Accepted(device, response);
     }
 
     /// <summary>Identity and telemetry, always the device's truth (the running slot's version).</summary>

@@ -172,7 +172,7 @@ public sealed partial class DdiAgent(HttpClient http, DdiAgentOptions options, I
             return;
         }
         var body = new DdiActionFeedback(cancel.Id, LocalTime(device), new DdiStatus(DdiValues.Execution.Closed, new DdiResult(DdiValues.Finished.Success)));
-        await SendAsync<object>(device, HttpMethod.Post, FeedbackUrl(cancelUrl), body, power);
+        await PostFeedbackAsync(device, FeedbackUrl(cancelUrl), body, power);
     }
 
     private static Uri FeedbackUrl(Uri actionUrl) => new(actionUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/feedback");
@@ -182,6 +182,23 @@ public sealed partial class DdiAgent(HttpClient http, DdiAgentOptions options, I
 
     private async Task<T?> SendAsync<T>(SimulatedDevice device, HttpMethod method, Uri url, object? body, CancellationToken power)
     {
+        using var response = await SendRequestAsync(device, method, url, body, power);
+        if (!Accepted(device, response) || typeof(T) == typeof(object) || response.Content.Headers.ContentLength == 0)
+        {
+            return default;
+        }
+        return await response.Content.ReadFromJsonAsync<T>(power);
+    }
+
+    /// <summary>Posts feedback; true only when the server took it (a refused post is not delivered).</summary>
+    private async Task<bool> PostFeedbackAsync(SimulatedDevice device, Uri url, object body, CancellationToken power)
+    {
+        using var response = await SendRequestAsync(device, HttpMethod.Post, url, body, power);
+        return Accepted(device, response);
+    }
+
+    private async Task<HttpResponseMessage> SendRequestAsync(SimulatedDevice device, HttpMethod method, Uri url, object? body, CancellationToken power)
+    {
         await device.Clock.Delay(TimeSpan.FromMilliseconds(device.Spec.LatencyMilliseconds), power);
         using var request = new HttpRequestMessage(method, url);
         request.Headers.Authorization = new AuthenticationHeaderValue("TargetToken", device.Spec.DdiToken ?? device.Id);
@@ -190,17 +207,17 @@ public sealed partial class DdiAgent(HttpClient http, DdiAgentOptions options, I
         {
             request.Content = JsonContent.Create(body, body.GetType());
         }
-        using var response = await http.SendAsync(request, power);
-        // SWUpdate accepts only 200, 206 and 226; anything else (204 included) is an error.
-        if ((int)response.StatusCode is not (200 or 206 or 226))
+        return await http.SendAsync(request, power);
+    }
+
+    /// <summary>SWUpdate accepts only 200, 206 and 226; anything else (204 included) is an error.</summary>
+    private static bool Accepted(SimulatedDevice device, HttpResponseMessage response)
+    {
+        if ((int)response.StatusCode is 200 or 206 or 226)
         {
-            device.Log($"suricatta: {method} {url.AbsolutePath} answered {(int)response.StatusCode}");
-            return default;
+            return true;
         }
-        if (typeof(T) == typeof(object) || response.Content.Headers.ContentLength == 0)
-        {
-            return default;
-        }
-        return await response.Content.ReadFromJsonAsync<T>(power);
+        device.Log($"suricatta: {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath} answered {(int)response.StatusCode}");
+        return false;
     }
 }
