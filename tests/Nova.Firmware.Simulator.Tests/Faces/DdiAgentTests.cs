@@ -41,6 +41,9 @@ public sealed class DdiAgentTests
         var all = server.FeedbackFor("gw-1");
         Assert.All(all.SkipLast(1), f => Assert.Equal(DdiValues.Finished.None, f.Status.Result.Finished));
         Assert.Contains(all, f => Details(f).Contains("rebooting", StringComparison.Ordinal));
+        // In SWUpdate's words, which the server reads as "written": a proceeding post before the final one.
+        Assert.Contains(all.SkipLast(1), f => Details(f).Contains("All Chunks Installed.", StringComparison.Ordinal));
+        Assert.Contains("Update Installed.", Details(final), StringComparison.Ordinal);
         Assert.Contains(server.Authorizations, a => a == "TargetToken token-gw-1");
         await WaitForConfigAsync(server, "gw-1", c => c[DdiValues.Attributes.FirmwareVersion] == "2.0.0");
     }

@@ -18,7 +18,7 @@ public sealed partial class DdiAgent
         var landed = active.Version == pending.TargetVersion && (pending.TargetSlot is null || active.Name == pending.TargetSlot);
         var (finished, details) = pending switch
         {
-            _ when landed => (DdiValues.Finished.Success, new[] { $"Update successful, booted slot {active.Name} version {active.Version}" }),
+            _ when landed => (DdiValues.Finished.Success, new[] { "Update Installed.", $"Update successful, booted slot {active.Name} version {active.Version}" }),
             { Installed: false } => (DdiValues.Finished.Failure, new[]
             {
                 $"Installation failed: interrupted (reset reason {Wire.Name(device.ResetReason)}), slot write incomplete",

@@ -11,7 +11,7 @@ namespace Nova.Firmware.Simulator.Faces.Ddi;
 /// <summary>
 /// A gateway's update agent, behaving like SWUpdate's hawkBit (suricatta) mode: polls with the
 /// server's sleep, follows deploymentBase, downloads with Range resume, checks size and hash, reports
-/// progress and failures in SWUpdate's words, and reports the final result only after the reboot,
+/// progress ("All Chunks Installed." once written) and failures in SWUpdate's words, and reports the final result only after the reboot,
 /// from the slot that really came up.
 /// </summary>
 public sealed partial class DdiAgent(HttpClient http, DdiAgentOptions options, ISwuBundleReader swuReader)
@@ -109,12 +109,13 @@ public sealed partial class DdiAgent(HttpClient http, DdiAgentOptions options, I
             return;
         }
         await ReportAsync(device, deployment.Id, feedback, DdiValues.Execution.Proceeding, DdiValues.Finished.None, new DdiProgress(1, 2),
-            [$"Installing {image!.Version ?? artifact.Filename}"], power);
+            ["Installing Update Chunk Artifacts.", $"Installing {image!.Version ?? artifact.Filename}"], power);
         device.PendingUpdate = new PendingUpdate(deployment.Id, feedback.ToString(), null, image.Version, Installed: false);
         var slot = await device.InstallAsync(image, power);
         device.PendingUpdate = device.PendingUpdate with { TargetSlot = slot.Name, Installed = true };
         await ReportAsync(device, deployment.Id, feedback, DdiValues.Execution.Proceeding, DdiValues.Finished.None, new DdiProgress(2, 2),
-            [$"Installed into slot {slot.Name}, rebooting"], power);
+            // SWUpdate's words once the image is written: the server reads them as "written, rebooting".
+            ["Installed Chunk.", "All Chunks Installed.", $"Installed into slot {slot.Name}, rebooting"], power);
         device.Reboot(ResetReason.Update);
     }
 
