@@ -20,11 +20,6 @@ public sealed record DdiDevice(Guid Id, string ControllerId);
 /// </summary>
 public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, IMemoryCache cache, IOptions<DdiOptions> options, TimeProvider time)
 {
-    // Longer than a typical poll interval (1 min), or an idle fleet would miss it on every poll.
-    // Replacing a token on this replica evicts the old one at once (see TokenCacheKey); another
-    // replica may accept the old token until this time has passed.
-    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
-
     public static object TokenCacheKey(string tokenHash) => ("ddi-token", tokenHash);
 
     public async Task<DdiDevice?> AuthenticateAsync(HttpRequest request, string controllerId, CancellationToken cancellationToken)
@@ -57,9 +52,9 @@ public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, IMemoryCache ca
         var device = await db.Set<DeviceToken>().AsNoTracking().Where(t => t.TokenHash == hash)
             .Join(db.Set<Device>(), t => t.DeviceId, d => d.Id, (t, d) => new DdiDevice(d.Id, d.ControllerId))
             .SingleOrDefaultAsync(ct);
-        if (device is not null)
+        if (device is not null && options.Value.TokenCacheTime > TimeSpan.Zero)
         {
-            cache.Set(TokenCacheKey(hash), device, CacheFor);
+            cache.Set(TokenCacheKey(hash), device, options.Value.TokenCacheTime);
         }
         return device;
     }
@@ -72,9 +67,9 @@ public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, IMemoryCache ca
         }
         var device = await db.Set<Device>().AsNoTracking().Where(d => d.ControllerId == controllerId)
             .Select(d => new DdiDevice(d.Id, d.ControllerId)).SingleOrDefaultAsync(ct);
-        if (device is not null)
+        if (device is not null && options.Value.TokenCacheTime > TimeSpan.Zero)
         {
-            cache.Set(("ddi-controller", controllerId), device, CacheFor);
+            cache.Set(("ddi-controller", controllerId), device, options.Value.TokenCacheTime);
         }
         return device;
     }

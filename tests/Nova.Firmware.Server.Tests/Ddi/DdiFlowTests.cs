@@ -4,7 +4,11 @@ using System.Net.ServerSentEvents;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Persistence;
+using Nova.Firmware.Server.Auth;
 using Nova.Firmware.Protocols.Ddi;
 using Nova.Firmware.Server.Tests.Builders;
 using Nova.Firmware.Server.Tests.Infrastructure;
@@ -188,6 +192,25 @@ public sealed class DdiFlowTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await old.PollAsync()).Status);
         var fresh = new DdiTestDevice(server.CreateClient(), device.ControllerId, "a-brand-new-token-0001");
+        Assert.Equal(HttpStatusCode.OK, (await fresh.PollAsync()).Status);
+    }
+
+    [Fact]
+    public async Task DdiToken_ReplacedByAnotherReplica_WithoutTokenCache_OldTokenIsRefusedAtOnce()
+    {
+        var settings = new Dictionary<string, string>(NovaServer.FastEngine) { ["Nova:Ddi:TokenCacheTime"] = "00:00:00" };
+        await using var server = await NovaServer.StartAsync(settings: settings);
+        var device = FleetBuilder.Gateway();
+        var old = await DdiFixture.EnrolAsync(server, device);
+        Assert.Equal(HttpStatusCode.OK, (await old.PollAsync()).Status);
+
+        // Another replica replaces the token: this one only sees the database change.
+        var newHash = ApiKeySecrets.Hash("a-token-set-elsewhere-0001");
+        await server.WithScope(s => s.GetRequiredService<FirmwareDbContext>().Set<DeviceToken>()
+            .Where(t => t.DeviceId == device.Id).ExecuteUpdateAsync(u => u.SetProperty(t => t.TokenHash, newHash)));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await old.PollAsync()).Status);
+        var fresh = new DdiTestDevice(server.CreateClient(), device.ControllerId, "a-token-set-elsewhere-0001");
         Assert.Equal(HttpStatusCode.OK, (await fresh.PollAsync()).Status);
     }
 
