@@ -24,5 +24,6 @@ grep -o 'Started .*' "$out/stdout"
 echo "all $n devices normal after $(( (end_ns - start_ns) / 1000000 )) ms (process start included; boot = 30 s simulated at scale 30)"
 sleep "${SETTLE:-10}"   # steady state: agents polling (or idle with --poll off)
 grep -E "VmHWM|VmRSS|Threads" "/proc/$pid/status"
-kill -INT "$pid"; wait "$pid" 2>/dev/null
+# TERM, not INT: a background job of a non-interactive shell ignores SIGINT.
+kill -TERM "$pid"; wait "$pid" 2>/dev/null
 rm -rf "$out"
