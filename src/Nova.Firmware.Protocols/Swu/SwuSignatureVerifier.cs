@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
-using System.Security.Cryptography.Xml;
 
 namespace Nova.Firmware.Protocols.Swu;
 
@@ -21,14 +20,20 @@ public sealed record SwuSignatureVerdict(bool Valid, string? SignedBy, string? P
 }
 
 /// <summary>
-/// Checks <c>sw-description.sig</c> the way SWUpdate's CMS mode does on the device, so a bundle the
-/// device would refuse with "Authentication of all signatures failed" is refused at import instead of
-/// on a thousand devices: a DER CMS SignedData, detached, over the exact sw-description bytes; one
-/// signer whose signature matches; its certificate valid now, chaining to a certificate of the trust
-/// file (SWUpdate's <c>-k</c> file: the same PEM file works for both); and fit for the signing purpose
-/// (keyUsage, when present, allows digitalSignature or nonRepudiation; extendedKeyUsage, when present,
-/// includes the purpose). The trust file holds either the signer itself or the root of its chain, as
-/// OpenSSL's default store does.
+/// Checks <c>sw-description.sig</c> the way SWUpdate's CMS mode (OpenSSL's <c>CMS_verify</c>) does on
+/// the device, so a bundle the device would refuse with "Authentication of all signatures failed"
+/// is refused at import instead of on a thousand devices:
+/// <list type="bullet">
+/// <item>a DER CMS SignedData, detached, over the exact sw-description bytes;</item>
+/// <item>every signer's certificate embedded in the signature (SWUpdate looks nowhere else) and every
+/// signer's signature matching;</item>
+/// <item>at least one signer trusted: valid now, fit for the purpose, and either self-signed and in
+/// the trust file (SWUpdate's <c>-k</c> file) or chaining to a root in it, as OpenSSL's default store
+/// requires (no partial chains).</item>
+/// </list>
+/// Purpose: for emailProtection (OpenSSL's smime_sign), keyUsage when present must allow
+/// digitalSignature or nonRepudiation and extendedKeyUsage when present must include emailProtection;
+/// for codeSigning (SWUpdate's own check), extendedKeyUsage must be present and include codeSigning.
 /// </summary>
 public sealed class SwuSignatureVerifier(X509Certificate2Collection trustedSigners, SignerPurpose purpose = SignerPurpose.EmailProtection)
 {
@@ -59,77 +64,104 @@ public sealed class SwuSignatureVerifier(X509Certificate2Collection trustedSigne
         {
             return SwuSignatureVerdict.Refused($"sw-description.sig is not a DER-encoded CMS signature ({e.Message.TrimEnd('.')}).");
         }
+        var embedded = cms.Certificates;
+        try
+        {
+            return Verify(cms, embedded, now);
+        }
+        finally
+        {
+            foreach (var certificate in embedded)
+            {
+                certificate.Dispose();
+            }
+        }
+    }
+
+    private SwuSignatureVerdict Verify(SignedCms cms, X509Certificate2Collection embedded, DateTimeOffset now)
+    {
         if (cms.SignerInfos.Count == 0)
         {
             return SwuSignatureVerdict.Refused("sw-description.sig holds no signer.");
         }
-        var problems = new List<string>();
-        foreach (var signer in cms.SignerInfos)
-        {
-            var problem = CheckSigner(signer, cms.Certificates, now, out var subject);
-            if (problem is null)
-            {
-                return new SwuSignatureVerdict(true, subject, null);
-            }
-            problems.Add(problem);
-        }
-        return SwuSignatureVerdict.Refused(string.Join(" ", problems));
-    }
-
-    private string? CheckSigner(SignerInfo signer, X509Certificate2Collection embedded, DateTimeOffset now, out string? subject)
-    {
-        subject = null;
-        var certificate = signer.Certificate ?? FindTrusted(signer.SignerIdentifier);
-        if (certificate is null)
-        {
-            return "The signer's certificate is neither in the signature nor in the trust file.";
-        }
-        subject = certificate.Subject;
+        var signers = new List<X509Certificate2>();
         try
         {
-            signer.CheckSignature(new X509Certificate2Collection(certificate), verifySignatureOnly: true);
+            // Every signature must hold (CMS_verify checks them all); trust is needed from one signer.
+            foreach (var signer in cms.SignerInfos)
+            {
+                var certificate = signer.Certificate;
+                if (certificate is null)
+                {
+                    return SwuSignatureVerdict.Refused(
+                        "A signer's certificate is not in sw-description.sig (signed with -nocerts?): SWUpdate finds signers only there.");
+                }
+                signers.Add(certificate);
+                try
+                {
+                    signer.CheckSignature(new X509Certificate2Collection(certificate), verifySignatureOnly: true);
+                }
+                catch (CryptographicException)
+                {
+                    return SwuSignatureVerdict.Refused(
+                        $"The signature of '{certificate.Subject}' does not match sw-description: the description was changed after signing.");
+                }
+            }
+            var problems = new List<string>();
+            foreach (var certificate in signers)
+            {
+                var problem = PurposeProblem(certificate) ?? ChainProblem(certificate, embedded, now);
+                if (problem is null)
+                {
+                    return new SwuSignatureVerdict(true, certificate.Subject, null);
+                }
+                problems.Add(problem);
+            }
+            return SwuSignatureVerdict.Refused(string.Join(" ", problems));
         }
-        catch (CryptographicException)
+        finally
         {
-            return $"The signature of '{subject}' does not match sw-description: the description was changed after signing.";
+            foreach (var certificate in signers)
+            {
+                certificate.Dispose();
+            }
         }
-        if (PurposeProblem(certificate) is { } purposeProblem)
-        {
-            return purposeProblem;
-        }
-        return ChainProblem(certificate, embedded, now);
     }
 
     private string? PurposeProblem(X509Certificate2 certificate)
     {
-        var keyUsage = certificate.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault();
-        if (keyUsage is not null
-            && (keyUsage.KeyUsages & (X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation)) == 0)
-        {
-            return $"The signer '{certificate.Subject}' may not sign: its keyUsage ({keyUsage.KeyUsages}) has neither digitalSignature nor nonRepudiation.";
-        }
         var extended = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();
-        var (oid, name) = purpose switch
+        var usages = extended?.EnhancedKeyUsages.Cast<Oid>().ToList();
+        var has = usages is null ? "absent" : string.Join(", ", usages.Select(u => u.FriendlyName ?? u.Value));
+        switch (purpose)
         {
-            SignerPurpose.EmailProtection => (EmailProtectionOid, "emailProtection"),
-            SignerPurpose.CodeSigning => (CodeSigningOid, "codeSigning"),
-            _ => throw new InvalidOperationException($"Unknown signer purpose {purpose}."),
-        };
-        if (extended is not null && !extended.EnhancedKeyUsages.Cast<Oid>().Any(u => u.Value == oid))
-        {
-            var has = string.Join(", ", extended.EnhancedKeyUsages.Cast<Oid>().Select(u => u.FriendlyName ?? u.Value));
-            return $"The signer '{certificate.Subject}' is not for {name}: its extendedKeyUsage is {has} (SWUpdate --cert-purpose).";
+            case SignerPurpose.EmailProtection:
+                var keyUsage = certificate.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault();
+                if (keyUsage is not null
+                    && (keyUsage.KeyUsages & (X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation)) == 0)
+                {
+                    return $"The signer '{certificate.Subject}' may not sign: its keyUsage ({keyUsage.KeyUsages}) has neither digitalSignature nor nonRepudiation.";
+                }
+                return usages is not null && !usages.Any(u => u.Value == EmailProtectionOid)
+                    ? $"The signer '{certificate.Subject}' is not for emailProtection: its extendedKeyUsage is {has} (SWUpdate --cert-purpose)."
+                    : null;
+            case SignerPurpose.CodeSigning:
+                return usages is null || !usages.Any(u => u.Value == CodeSigningOid)
+                    ? $"The signer '{certificate.Subject}' is not for codeSigning: its extendedKeyUsage is {has} (SWUpdate --cert-purpose codeSigning requires it)."
+                    : null;
+            default:
+                throw new InvalidOperationException($"Unknown signer purpose {purpose}.");
         }
-        return null;
     }
 
     private string? ChainProblem(X509Certificate2 certificate, X509Certificate2Collection embedded, DateTimeOffset now)
     {
-        if (trustedSigners.Any(t => t.RawData.AsSpan().SequenceEqual(certificate.RawData)))
+        var selfSigned = certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData);
+        if (selfSigned && trustedSigners.Any(t => t.RawData.AsSpan().SequenceEqual(certificate.RawData)))
         {
-            // The signer itself is in the trust file (the usual self-signed case): OpenSSL trusts it as
-            // it is, without the CA checks a chain builder applies to a root (openssl req -x509 marks
-            // the certificate CA:TRUE but gives it no keyCertSign, and SWUpdate accepts it).
+            // A self-signed signer in the trust file is its own anchor: OpenSSL trusts it as it is,
+            // without the CA checks a chain builder applies to a root (`openssl req -x509` marks the
+            // certificate CA:TRUE but gives it no keyCertSign, and SWUpdate accepts it).
             return now < certificate.NotBefore || now > certificate.NotAfter
                 ? $"The signer '{certificate.Subject}' is not trusted: a certificate of its chain is not valid at {now:u}."
                 : null;
@@ -138,30 +170,33 @@ public sealed class SwuSignatureVerifier(X509Certificate2Collection trustedSigne
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(trustedSigners);
         chain.ChainPolicy.ExtraStore.AddRange(embedded);
+        // Issuing certificates must allow the purpose too, as OpenSSL checks every CA of the chain.
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(purpose == SignerPurpose.CodeSigning ? CodeSigningOid : EmailProtectionOid));
         // Devices check no revocation list either; a firmware signer is revoked by changing the trust file.
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         // Never fetch issuers from the network while importing: the trust file is the whole truth.
         chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.VerificationTime = now.UtcDateTime;
         chain.ChainPolicy.VerificationTimeIgnored = false;
-        if (chain.Build(certificate))
+        try
         {
-            return null;
+            if (chain.Build(certificate))
+            {
+                return null;
+            }
+            var reasons = chain.ChainStatus.Select(s =>
+                (s.Status & (X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain)) != 0 ? "it does not chain to a root in the trust file"
+                : (s.Status & X509ChainStatusFlags.NotTimeValid) != 0 ? $"a certificate of its chain is not valid at {now:u}"
+                : (s.Status & X509ChainStatusFlags.NotValidForUsage) != 0 ? "a certificate of its chain does not allow the signing purpose"
+                : s.StatusInformation.Trim().TrimEnd('.')).Distinct();
+            return $"The signer '{certificate.Subject}' is not trusted: {string.Join("; ", reasons)}.";
         }
-        var reasons = chain.ChainStatus.Select(s =>
-            (s.Status & (X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain)) != 0 ? "it does not chain to a certificate of the trust file"
-            : (s.Status & X509ChainStatusFlags.NotTimeValid) != 0 ? $"a certificate of its chain is not valid at {now:u}"
-            : s.StatusInformation.Trim().TrimEnd('.')).Distinct();
-        return $"The signer '{certificate.Subject}' is not trusted: {string.Join("; ", reasons)}.";
+        finally
+        {
+            foreach (var element in chain.ChainElements)
+            {
+                element.Certificate.Dispose();
+            }
+        }
     }
-
-    private X509Certificate2? FindTrusted(SubjectIdentifier id) => id.Type switch
-    {
-        SubjectIdentifierType.IssuerAndSerialNumber when id.Value is X509IssuerSerial issuerSerial => trustedSigners.FirstOrDefault(c =>
-            c.IssuerName.Name == issuerSerial.IssuerName && string.Equals(c.SerialNumber, issuerSerial.SerialNumber, StringComparison.OrdinalIgnoreCase)),
-        SubjectIdentifierType.SubjectKeyIdentifier when id.Value is string keyId => trustedSigners.FirstOrDefault(c =>
-            string.Equals(c.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault()?.SubjectKeyIdentifier, keyId, StringComparison.OrdinalIgnoreCase)),
-        SubjectIdentifierType.Unknown or SubjectIdentifierType.IssuerAndSerialNumber or SubjectIdentifierType.SubjectKeyIdentifier or SubjectIdentifierType.NoSignature => null,
-        _ => null,
-    };
 }

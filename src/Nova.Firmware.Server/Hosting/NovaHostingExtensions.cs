@@ -64,6 +64,8 @@ public static class NovaHostingExtensions
         var db = scope.ServiceProvider.GetRequiredService<FirmwareDbContext>();
         await DatabaseMigrator.MigrateAsync(db, app.Lifetime.ApplicationStopping);
         await scope.ServiceProvider.GetRequiredService<AccountBootstrapper>().EnsureAdminAsync(app.Lifetime.ApplicationStopping);
+        // Read the signature trust file now, as the documentation promises, not at the first import.
+        _ = app.Services.GetRequiredService<Packages.PackageSignatures>();
     }
 
     public static WebApplication MapNovaFirmware(this WebApplication app)

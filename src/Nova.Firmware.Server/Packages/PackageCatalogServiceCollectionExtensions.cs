@@ -27,7 +27,12 @@ public static class PackageCatalogServiceCollectionExtensions
     {
         try
         {
-            return SwuSignatureVerifier.LoadTrustFile(path).Count > 0;
+            var certificates = SwuSignatureVerifier.LoadTrustFile(path);
+            foreach (var certificate in certificates)
+            {
+                certificate.Dispose();
+            }
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Security.Cryptography.CryptographicException)
         {

@@ -12,7 +12,8 @@ internal sealed record SignatureFinding(SignatureCheck Check, string? SignedBy, 
 /// Applies the catalog's signature policy on import. With a trust file configured, a bundle's
 /// sw-description.sig is verified as the devices' SWUpdate will verify it, and a bundle that would
 /// fail there is refused here; with <c>RequireSignedBundles</c>, an unsigned bundle is refused too.
-/// The trust file is read once at start-up: replacing a signer means restarting the server.
+/// The trust file is read once at start-up (the host resolves this service before serving):
+/// replacing a signer means restarting the server.
 /// </summary>
 internal sealed class PackageSignatures
 {
@@ -50,7 +51,10 @@ internal sealed class PackageSignatures
         }
         var verdict = _verifier.Verify(bundle.DescriptionBytes, signature, _time.GetUtcNow());
         return verdict.Valid
-            ? new SignatureFinding(SignatureCheck.Verified, verdict.SignedBy, null)
+            ? new SignatureFinding(SignatureCheck.Verified, Fit(verdict.SignedBy), null)
             : new SignatureFinding(SignatureCheck.NotChecked, null, verdict.Problem);
     }
+
+    /// <summary>The column holds 500 characters; a longer subject is kept in part, never refused.</summary>
+    private static string? Fit(string? subject) => subject is { Length: > 500 } ? subject[..499] + "…" : subject;
 }

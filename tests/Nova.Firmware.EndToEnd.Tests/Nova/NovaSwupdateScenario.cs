@@ -81,13 +81,15 @@ public sealed class NovaSwupdateScenario : IAsyncDisposable
     public async Task<Guid> StoreBypassingImportAsync(SwuBundle bundle) =>
         (await Server.AddPackageAsync(bundle.Content, version: bundle.Version, model: Device.Model, revision: Device.HardwareRevision, soc: Device.Soc, fileName: bundle.FileName)).Id;
 
-    /// <summary>The import API's answer for a bundle, without asserting success.</summary>
-    public async Task<int> TryImportAsync(SwuBundle bundle)
+    /// <summary>The import API's answer for a bundle (status and problem title), without asserting success.</summary>
+    public async Task<(int Status, string? Title)> TryImportAsync(SwuBundle bundle)
     {
         using var admin = Admin(Server);
         using var form = NovaApi.PackageForm(Device.Vendor, bundle.Version, Device.Model, null, Device.Soc, bundle.Content, bundle.FileName);
         using var response = await admin.PostAsync("/api/v1/packages", form);
-        return (int)response.StatusCode;
+        var body = await response.Content.ReadAsStringAsync();
+        var title = body.StartsWith('{') && JsonDocument.Parse(body).RootElement.TryGetProperty("title", out var t) ? t.GetString() : null;
+        return ((int)response.StatusCode, title);
     }
 
     /// <summary>Starts SWUpdate as the device and waits until the server has seen it poll.</summary>

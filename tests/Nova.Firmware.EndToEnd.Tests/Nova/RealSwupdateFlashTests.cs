@@ -57,7 +57,7 @@ public sealed class RealSwupdateFlashTests
             .AddRawFile("rootfs.img", RandomNumberGenerator.GetBytes(50_000), scenario.TargetPath).WithWrongSha256For("rootfs.img").BuildAsync();
         // The catalog verifies inner hashes on import and refuses this bundle; the device's own check
         // is the second line of defence, tested here with the bundle stored behind the catalog's back.
-        Assert.Equal(422, await scenario.TryImportAsync(bundle));
+        Assert.Equal((422, "Invalid SWUpdate bundle"), await scenario.TryImportAsync(bundle));
         var packageId = await scenario.StoreBypassingImportAsync(bundle);
         await scenario.StartDeviceAsync(identify: Identity("1.0.0"));
 
@@ -78,7 +78,7 @@ public sealed class RealSwupdateFlashTests
         var bundle = await scenario.Bundle(stranger).WithVersion("2.0.0").WithHardwareCompatibility("1.0")
             .AddRawFile("rootfs.img", RandomNumberGenerator.GetBytes(50_000), scenario.TargetPath).BuildAsync();
         // The catalog refuses it at import; behind its back, the device refuses it too, in its own words.
-        Assert.Equal(422, await scenario.TryImportAsync(bundle));
+        Assert.Equal((422, "Signature refused"), await scenario.TryImportAsync(bundle));
         var packageId = await scenario.StoreBypassingImportAsync(bundle);
         await scenario.StartDeviceAsync(identify: Identity("1.0.0"));
 

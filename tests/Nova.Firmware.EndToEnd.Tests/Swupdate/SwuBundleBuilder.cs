@@ -16,6 +16,7 @@ public sealed class SwuBundleBuilder(TestSigningKeys keys, string workDirectory)
     private string _version = "1.2.3";
     private string[] _hardwareCompatibility = ["1.0"];
     private string _fileName = "update.swu";
+    private Func<byte[], byte[]>? _sign;
 
     public SwuBundleBuilder WithVersion(string version)
     {
@@ -51,6 +52,13 @@ public sealed class SwuBundleBuilder(TestSigningKeys keys, string workDirectory)
         return this;
     }
 
+    /// <summary>Signs sw-description with <paramref name="sign"/> (its bytes in, DER CMS out) instead of the keys' openssl.</summary>
+    public SwuBundleBuilder SignedWith(Func<byte[], byte[]> sign)
+    {
+        _sign = sign;
+        return this;
+    }
+
     /// <summary>
     /// Fault: declare a wrong (but non-zero) sha256 for an image. SWUpdate then reports
     /// <c>HASH mismatch : declared &lt;--&gt; computed</c>. An all-zero hash would read as "not set" instead.
@@ -79,7 +87,14 @@ public sealed class SwuBundleBuilder(TestSigningKeys keys, string workDirectory)
 
             var description = Path.Combine(staging, "sw-description");
             await File.WriteAllTextAsync(description, RenderDescription(), Encoding.ASCII, cancellationToken);
-            await keys.SignAsync(description, description + ".sig", cancellationToken);
+            if (_sign is null)
+            {
+                await keys.SignAsync(description, description + ".sig", cancellationToken);
+            }
+            else
+            {
+                await File.WriteAllBytesAsync(description + ".sig", _sign(await File.ReadAllBytesAsync(description, cancellationToken)), cancellationToken);
+            }
 
             var output = Path.Combine(workDirectory, _fileName);
             var members = new[] { "sw-description", "sw-description.sig" }.Concat(_images.Select(i => i.FileName));

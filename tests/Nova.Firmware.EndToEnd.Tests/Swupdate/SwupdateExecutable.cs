@@ -33,12 +33,13 @@ public static class SwupdateExecutable
     /// installing anything.
     /// </summary>
     public static async Task<CheckResult> CheckBundleAsync(
-        string bundlePath, string certificatePath, string hardwareRevision, string tempDirectory, CancellationToken cancellationToken = default)
+        string bundlePath, string certificatePath, string hardwareRevision, string tempDirectory, CancellationToken cancellationToken = default,
+        IReadOnlyList<string>? extraArguments = null)
     {
         Directory.CreateDirectory(tempDirectory);
         var result = await ExternalTool.RunAsync(
             Find(),
-            ["-l", 3.ToString(CultureInfo.InvariantCulture), "-k", certificatePath, "-H", $"board:{hardwareRevision}", "-c", "-i", bundlePath],
+            ["-l", 3.ToString(CultureInfo.InvariantCulture), "-k", certificatePath, "-H", $"board:{hardwareRevision}", .. extraArguments ?? [], "-c", "-i", bundlePath],
             workingDirectory: tempDirectory,
             environment: new Dictionary<string, string> { ["TMPDIR"] = tempDirectory },
             throwOnFailure: false,

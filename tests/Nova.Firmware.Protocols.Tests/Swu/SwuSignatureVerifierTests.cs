@@ -50,7 +50,7 @@ public sealed class SwuSignatureVerifierTests
 
         Assert.False(verdict.Valid);
         Assert.Contains("'CN=someone-else' is not trusted", verdict.Problem);
-        Assert.Contains("does not chain to a certificate of the trust file", verdict.Problem);
+        Assert.Contains("does not chain to a root in the trust file", verdict.Problem);
     }
 
     [Fact]
@@ -68,7 +68,22 @@ public sealed class SwuSignatureVerifierTests
     }
 
     [Fact]
-    public void SignerWithoutExtendedKeyUsage_IsAccepted_AsOpenSslsPurposeCheckDoes()
+    public void CodeSigningPurpose_RequiresTheExtendedKeyUsage_ButNotADigitalSignatureKeyUsage()
+    {
+        using var noExtendedUsage = TestSigners.SelfSigned("plain", extendedKeyUsage: null);
+        using var encipherOnly = TestSigners.SelfSigned("encipher", TestSigners.CodeSigning, X509KeyUsageFlags.KeyEncipherment);
+        var verifier = new SwuSignatureVerifier(TestSigners.Trust(noExtendedUsage, encipherOnly), SignerPurpose.CodeSigning);
+
+        var plain = verifier.Verify(Description, TestSigners.Sign(Description, noExtendedUsage), Now);
+        var encipher = verifier.Verify(Description, TestSigners.Sign(Description, encipherOnly), Now);
+
+        Assert.False(plain.Valid);
+        Assert.Contains("extendedKeyUsage is absent", plain.Problem);
+        Assert.True(encipher.Valid, encipher.Problem);
+    }
+
+    [Fact]
+    public void SignerWithoutExtendedKeyUsage_IsAcceptedForEmailProtection_AsOpenSslsPurposeCheckDoes()
     {
         using var signer = TestSigners.SelfSigned(extendedKeyUsage: null);
         var verdict = new SwuSignatureVerifier(TestSigners.Trust(signer)).Verify(Description, TestSigners.Sign(Description, signer), Now);
@@ -107,12 +122,52 @@ public sealed class SwuSignatureVerifierTests
     }
 
     [Fact]
-    public void SignatureWithoutEmbeddedCertificate_IsVerifiedFromTheTrustFile()
+    public void SignatureWithoutEmbeddedCertificate_IsRefused_AsSwupdateLooksOnlyThere()
     {
         using var signer = TestSigners.SelfSigned();
         var signature = TestSigners.Sign(Description, signer, X509IncludeOption.None);
+
         var verdict = new SwuSignatureVerifier(TestSigners.Trust(signer)).Verify(Description, signature, Now);
+
+        Assert.False(verdict.Valid);
+        Assert.Contains("certificate is not in sw-description.sig", verdict.Problem);
+    }
+
+    [Fact]
+    public void IssuedSignerListedWithoutItsRoot_IsRefused_NoPartialChains()
+    {
+        using var authority = TestSigners.Authority();
+        using var signer = TestSigners.IssuedBy(authority);
+
+        var verdict = new SwuSignatureVerifier(TestSigners.Trust(signer)).Verify(Description, TestSigners.Sign(Description, signer), Now);
+
+        Assert.False(verdict.Valid);
+        Assert.Contains("does not chain to a root in the trust file", verdict.Problem);
+    }
+
+    [Fact]
+    public void AuthorityWhoseExtendedKeyUsageExcludesThePurpose_IsRefused()
+    {
+        using var authority = TestSigners.Authority("server-ca", extendedKeyUsage: "1.3.6.1.5.5.7.3.1");
+        using var signer = TestSigners.IssuedBy(authority);
+
+        var verdict = new SwuSignatureVerifier(TestSigners.Trust(authority)).Verify(Description, TestSigners.Sign(Description, signer), Now);
+
+        Assert.False(verdict.Valid);
+        Assert.Contains("not trusted", verdict.Problem);
+    }
+
+    [Fact]
+    public void TwoSigners_OneTrusted_IsVerifiedAndNamesTheTrustedOne()
+    {
+        using var stranger = TestSigners.SelfSigned("stranger");
+        using var trusted = TestSigners.SelfSigned("trusted");
+        var signature = TestSigners.SignBy(Description, X509IncludeOption.EndCertOnly, stranger, trusted);
+
+        var verdict = new SwuSignatureVerifier(TestSigners.Trust(trusted)).Verify(Description, signature, Now);
+
         Assert.True(verdict.Valid, verdict.Problem);
+        Assert.Equal("CN=trusted", verdict.SignedBy);
     }
 
     [Theory]

@@ -28,12 +28,16 @@ public static class TestSigners
         return request.CreateSelfSigned(notBefore ?? DateTimeOffset.UtcNow.AddDays(-1), notAfter ?? DateTimeOffset.UtcNow.AddYears(1));
     }
 
-    public static X509Certificate2 Authority(string name = "nova-test-ca")
+    public static X509Certificate2 Authority(string name = "nova-test-ca", string? extendedKeyUsage = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        if (extendedKeyUsage is not null)
+        {
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(extendedKeyUsage)], false));
+        }
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(2));
     }
@@ -48,10 +52,17 @@ public static class TestSigners
     }
 
     /// <summary>A detached DER CMS signature, as <c>openssl cms -sign -binary -outform DER</c> makes.</summary>
-    public static byte[] Sign(byte[] content, X509Certificate2 signer, X509IncludeOption include = X509IncludeOption.EndCertOnly)
+    public static byte[] Sign(byte[] content, X509Certificate2 signer, X509IncludeOption include = X509IncludeOption.EndCertOnly) =>
+        SignBy(content, include, signer);
+
+    /// <summary>One detached signature with a SignerInfo per signer, as repeated <c>-signer</c> options make.</summary>
+    public static byte[] SignBy(byte[] content, X509IncludeOption include, params X509Certificate2[] signers)
     {
         var cms = new SignedCms(new ContentInfo(content), detached: true);
-        cms.ComputeSignature(new CmsSigner(signer) { IncludeOption = include }, silent: true);
+        foreach (var signer in signers)
+        {
+            cms.ComputeSignature(new CmsSigner(signer) { IncludeOption = include }, silent: true);
+        }
         return cms.Encode();
     }
 

@@ -24,6 +24,15 @@ public sealed class StartupTests
         }
     }
 
+    [Fact]
+    public async Task Start_PostgresDatabaseThatDoesNotExist_IsCreatedAndMigrated()
+    {
+        await using var server = NovaServer.StartOnMissingPostgresDatabase();
+
+        Assert.Equal(HttpStatusCode.OK, (await server.CreateClient().GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await server.CreateAdminClient().GetAsync("/api/v1/packages")).StatusCode);
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabases.All), MemberType = typeof(TestDatabases))]
     public async Task Model_HasNoChangeWithoutAMigration(DatabaseProvider provider)

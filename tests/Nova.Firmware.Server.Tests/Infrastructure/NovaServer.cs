@@ -52,6 +52,14 @@ public sealed class NovaServer : WebApplicationFactory<Program>
         return server;
     }
 
+    /// <summary>A server on PostgreSQL whose database does not exist yet: the server must create it.</summary>
+    public static NovaServer StartOnMissingPostgresDatabase()
+    {
+        var server = new NovaServer(DatabaseProvider.Postgres, TestDatabases.MissingPostgresDatabase(), null, null);
+        _ = server.Server;
+        return server;
+    }
+
     /// <summary>
     /// The same server on real Kestrel, listening on 127.0.0.1 on a free port (see <see cref="BaseAddress"/>),
     /// for tests that need real sockets: cut-short uploads, request size limits.

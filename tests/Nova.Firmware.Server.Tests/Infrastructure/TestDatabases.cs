@@ -27,6 +27,10 @@ public static class TestDatabases
         return new NpgsqlConnectionStringBuilder(PostgresAdminConnection) { Database = name, Pooling = false }.ConnectionString;
     }
 
+    /// <summary>A connection string to a database that does not exist (yet).</summary>
+    public static string MissingPostgresDatabase() =>
+        new NpgsqlConnectionStringBuilder(PostgresAdminConnection) { Database = "nova_test_" + Guid.NewGuid().ToString("N")[..12], Pooling = false }.ConnectionString;
+
     public static async Task DropPostgresDatabaseAsync(string connectionString)
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
