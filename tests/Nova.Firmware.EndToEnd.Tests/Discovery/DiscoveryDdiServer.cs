@@ -194,7 +194,8 @@ public sealed class DiscoveryDdiServer : IAsyncDisposable
             await context.Response.Body.FlushAsync();
             // Abort resets the connection; give the bytes time to arrive first, or the client loses
             // them and resumes from where it was before (a server that dies mid-send, not a black hole).
-            await Task.Delay(300);
+            // 1.5 s, not less: on a loaded machine Kestrel may not have written them to the socket yet.
+            await Task.Delay(1500);
             context.Abort();
             return;
         }

@@ -71,7 +71,7 @@ public sealed class ArtifactCutter(int cutAfterBytes) : IStartupFilter
                 await inner.FlushAsync(cancellationToken);
                 // Let the bytes reach the client before the connection drops (an abort resets it,
                 // and a reset can discard data still in flight).
-                await Task.Delay(TimeSpan.FromMilliseconds(300), CancellationToken.None);
+                await Task.Delay(TimeSpan.FromMilliseconds(1500), CancellationToken.None);
                 context.Abort();
                 throw new OperationCanceledException("Connection cut by the test's network fault.");
             }

@@ -57,17 +57,7 @@ public sealed class RealSwupdateFlashTests
             .AddRawFile("rootfs.img", RandomNumberGenerator.GetBytes(50_000), scenario.TargetPath).WithWrongSha256For("rootfs.img").BuildAsync();
         // The catalog verifies inner hashes on import and refuses this bundle; the device's own check
         // is the second line of defence, tested here with the bundle stored behind the catalog's back.
-        Assert.Equal((422, "Invalid SWUpdate bundle"), await scenario.TryImportAsync(bundle));
-        var packageId = await scenario.StoreBypassingImportAsync(bundle);
-        await scenario.StartDeviceAsync(identify: Identity("1.0.0"));
-
-        var jobId = await scenario.StartJobAsync(packageId);
-
-        var done = await scenario.JobInStatusAsync(jobId, "failed", "succeeded");
-        Assert.Equal("failed", done.GetProperty("status").GetString());
-        Assert.Equal("checksum-mismatch", done.GetProperty("cause").GetString());
-        Assert.Contains(NovaSwupdateScenario.TimelineText(done), t => t.Contains("HASH mismatch", StringComparison.Ordinal));
-        Assert.False(File.Exists(scenario.TargetPath) && (await File.ReadAllBytesAsync(scenario.TargetPath)).Length > 0);
+        await RefusedByCatalogAndDeviceAsync(scenario, bundle, "Invalid SWUpdate bundle", "HASH mismatch");
     }
 
     [Fact(Timeout = 180_000)]
@@ -78,7 +68,17 @@ public sealed class RealSwupdateFlashTests
         var bundle = await scenario.Bundle(stranger).WithVersion("2.0.0").WithHardwareCompatibility("1.0")
             .AddRawFile("rootfs.img", RandomNumberGenerator.GetBytes(50_000), scenario.TargetPath).BuildAsync();
         // The catalog refuses it at import; behind its back, the device refuses it too, in its own words.
-        Assert.Equal((422, "Signature refused"), await scenario.TryImportAsync(bundle));
+        await RefusedByCatalogAndDeviceAsync(scenario, bundle, "Signature refused", "Authentication of all signatures failed");
+    }
+
+    /// <summary>
+    /// The catalog refuses the bundle with <paramref name="importTitle"/>; stored behind its back, the
+    /// real client refuses it too (<paramref name="clientWords"/> in the timeline), writes nothing,
+    /// and the job ends failed with cause checksum-mismatch.
+    /// </summary>
+    private static async Task RefusedByCatalogAndDeviceAsync(NovaSwupdateScenario scenario, SwuBundle bundle, string importTitle, string clientWords)
+    {
+        Assert.Equal((422, importTitle), await scenario.TryImportAsync(bundle));
         var packageId = await scenario.StoreBypassingImportAsync(bundle);
         await scenario.StartDeviceAsync(identify: Identity("1.0.0"));
 
@@ -87,7 +87,7 @@ public sealed class RealSwupdateFlashTests
         var done = await scenario.JobInStatusAsync(jobId, "failed", "succeeded");
         Assert.Equal("failed", done.GetProperty("status").GetString());
         Assert.Equal("checksum-mismatch", done.GetProperty("cause").GetString());
-        Assert.Contains(NovaSwupdateScenario.TimelineText(done), t => t.Contains("Authentication of all signatures failed", StringComparison.Ordinal));
+        Assert.Contains(NovaSwupdateScenario.TimelineText(done), t => t.Contains(clientWords, StringComparison.Ordinal));
         Assert.False(File.Exists(scenario.TargetPath) && (await File.ReadAllBytesAsync(scenario.TargetPath)).Length > 0);
     }
 

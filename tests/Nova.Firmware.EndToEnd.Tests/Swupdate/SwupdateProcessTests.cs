@@ -14,6 +14,8 @@ public sealed class SwupdateProcessTests
         await scenario.Server.WaitForRequestAsync(r => r.IsFeedback, DiscoveryScenario.StepTimeout);
 
         await scenario.Swupdate.StopAsync();
+        // A request sent just before the stop may still be on its way into the server: let it land.
+        await Task.Delay(TimeSpan.FromSeconds(1));
         var requestsAfterStop = scenario.Server.Requests.Snapshot().Count;
         await Task.Delay(TimeSpan.FromSeconds(2.5));
 

@@ -11,7 +11,7 @@ public sealed record PeerResult(int ExitCode, string StandardOutput, string Stan
 public static class PeerProcess
 {
     /// <summary>A guard against a hung peer, not a speed expectation.</summary>
-    private static readonly TimeSpan Guard = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan Guard = TimeSpan.FromMinutes(10);
 
     public static async Task<PeerResult> RunAsync(string fileName, params string[] arguments)
     {

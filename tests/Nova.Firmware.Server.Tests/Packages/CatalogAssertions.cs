@@ -41,7 +41,8 @@ internal static class CatalogAssertions
     /// <summary>For uploads cut short: the server finishes the request on its own schedule, so wait (bounded) for it.</summary>
     public static async Task AssertNothingStoredEventuallyAsync(this NovaServer server)
     {
-        for (var i = 0; i < 100 && server.TempFiles().Length > 0; i++)
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (server.TempFiles().Length > 0 && DateTime.UtcNow < until)
         {
             await Task.Delay(100);
         }

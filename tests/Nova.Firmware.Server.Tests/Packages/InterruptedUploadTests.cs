@@ -53,7 +53,9 @@ public sealed class InterruptedUploadTests
 
     private static async Task WaitForTempFileAsync(NovaServer server)
     {
-        for (var i = 0; i < 100 && server.TempFiles().Length == 0; i++)
+        // A deadline, not a count: a fresh server's first request (password hashing included) can be slow.
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (server.TempFiles().Length == 0 && DateTime.UtcNow < until)
         {
             await Task.Delay(50);
         }

@@ -50,8 +50,8 @@ public sealed class FaultThroughFacesTests
         using var http = new HttpClient { BaseAddress = ControlApiTests.BaseUrl(app) };
         sim.InjectFault("cam-1", new FaultRequest(FaultKind.Unreachable));
         sim.InjectFault("gw-1", new FaultRequest(FaultKind.Unreachable));
-        await Task.Delay(300);
-        var pollsBefore = server.Authorizations.Count;
+        // A poll already in flight when the fault struck may still land: wait until none has for 1 s.
+        var pollsBefore = await SettledCountAsync(() => server.Authorizations.Count);
 
         await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync("onvif/cam-1/device_service", Soap("<tds:GetSystemDateAndTime/>")));
         await Task.Delay(500);
@@ -86,5 +86,23 @@ public sealed class FaultThroughFacesTests
         Assert.Equal("2.0.0", truth.Slots[1].Version);
         Assert.True(truth.Slots[1].Valid);
         Assert.Equal("1.0.0", truth.RunningVersion);
+    }
+
+    /// <summary>The count once it has not changed for a second (at most 10 s of waiting).</summary>
+    private static async Task<int> SettledCountAsync(Func<int> count)
+    {
+        var last = count();
+        var stableSince = DateTime.UtcNow;
+        var giveUp = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow - stableSince < TimeSpan.FromSeconds(1) && DateTime.UtcNow < giveUp)
+        {
+            await Task.Delay(100);
+            var now = count();
+            if (now != last)
+            {
+                (last, stableSince) = (now, DateTime.UtcNow);
+            }
+        }
+        return last;
     }
 }
