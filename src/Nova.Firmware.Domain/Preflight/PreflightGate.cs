@@ -1,4 +1,5 @@
 using Nova.Firmware.Domain.Devices;
+using Nova.Firmware.Domain.Packages;
 
 namespace Nova.Firmware.Domain.Preflight;
 
@@ -68,8 +69,26 @@ public sealed class PreflightGate(PreflightOptions options)
     }
 
     private static PreflightCheckResult CheckChecksum(PreflightInput input) => input.BlobIntact
-        ? new(PreflightCheck.Checksum, CheckOutcome.Pass, $"SHA-256 {input.Package.Sha256} matched the vendor's published hash on import; the hash travels with the transfer for the device to check.")
+        ? new(PreflightCheck.Checksum, CheckOutcome.Pass,
+            $"SHA-256 {input.Package.Sha256} matched the vendor's published hash on import; the hash travels with the transfer for the device to check.{SignatureNote(input.Package)}")
         : new(PreflightCheck.Checksum, CheckOutcome.Block, $"The stored package no longer hashes to {input.Package.Sha256} (missing or corrupted on disk): re-import it from the vendor.");
+
+    /// <summary>
+    /// What is known of a bundle's signature. Told, not judged: the gate does not know whether the
+    /// device verifies signatures, and the catalog already refused every bundle whose signature failed.
+    /// </summary>
+    private static string SignatureNote(FirmwarePackage package) => package.Format switch
+    {
+        PackageFormat.Raw => "",
+        PackageFormat.Swu => package.SignatureCheck switch
+        {
+            SignatureCheck.Verified => $" Its sw-description.sig was verified on import (signed by {package.SignedBy}).",
+            SignatureCheck.NotChecked => " Its signature was not checked on import (no trust file configured then): a device that verifies signatures may still refuse it.",
+            SignatureCheck.NotSigned => " It is not signed: a device that requires signed bundles will refuse it.",
+            _ => throw new InvalidOperationException($"Unknown signature check {package.SignatureCheck}."),
+        },
+        _ => throw new InvalidOperationException($"Unknown package format {package.Format}."),
+    };
 
     private PreflightCheckResult CheckPower(PreflightInput input)
     {

@@ -1,4 +1,5 @@
 using Nova.Firmware.Domain.Devices;
+using Nova.Firmware.Domain.Packages;
 using Nova.Firmware.Domain.Preflight;
 using Nova.Firmware.Domain.Tests.Packages;
 
@@ -156,6 +157,26 @@ public sealed class PreflightGateTests
         Assert.Equal(CheckOutcome.Block, checksum.Outcome);
         Assert.Contains("re-import", checksum.Reason);
         Assert.Equal(PreflightDecision.Block, verdict.Decision);
+    }
+
+    [Theory]
+    [InlineData(SignatureCheck.Verified, "was verified on import (signed by CN=acme-release)")]
+    [InlineData(SignatureCheck.NotChecked, "was not checked on import")]
+    [InlineData(SignatureCheck.NotSigned, "It is not signed")]
+    public void Evaluate_Bundle_ChecksumPassesAndTellsWhatIsKnownOfItsSignature(SignatureCheck check, string expected)
+    {
+        var verdict = Evaluate(new PreflightInputBuilder().Bundle(check, check == SignatureCheck.Verified ? "CN=acme-release" : null));
+
+        var checksum = Result(verdict, PreflightCheck.Checksum);
+        Assert.Equal(CheckOutcome.Pass, checksum.Outcome);
+        Assert.Contains(expected, checksum.Reason);
+    }
+
+    [Fact]
+    public void Evaluate_RawImage_ChecksumSaysNothingOfSignatures()
+    {
+        var checksum = Result(Evaluate(new PreflightInputBuilder()), PreflightCheck.Checksum);
+        Assert.DoesNotContain("sign", checksum.Reason, StringComparison.OrdinalIgnoreCase);
     }
 
     [Theory]

@@ -45,6 +45,13 @@ internal sealed class PreflightInputBuilder
     public PreflightInputBuilder CanCleanUp(bool can = true) { _canCleanUp = can; return this; }
     public PreflightInputBuilder Incompatible(string problem, FirmwarePackage? matching = null) { _problems = [problem]; _matching = matching; return this; }
     public PreflightInputBuilder BlobCorrupted() { _blobIntact = false; return this; }
+    public PreflightInputBuilder Bundle(SignatureCheck check, string? signedBy = null)
+    {
+        _package.Format = PackageFormat.Swu;
+        _package.SignatureCheck = check;
+        _package.SignedBy = signedBy;
+        return this;
+    }
     public PreflightInputBuilder OwnPowerEvent(TimeSpan ago, string reason = "power-loss")
     {
         _report!.LastPowerEventAt = Now - ago;
