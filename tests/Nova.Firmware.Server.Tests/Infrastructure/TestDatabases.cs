@@ -31,12 +31,33 @@ public static class TestDatabases
     public static string MissingPostgresDatabase() =>
         new NpgsqlConnectionStringBuilder(PostgresAdminConnection) { Database = "nova_test_" + Guid.NewGuid().ToString("N")[..12], Pooling = false }.ConnectionString;
 
+    /// <summary>
+    /// Drops a test database; cleanup only, so it never fails a test. FORCE must end every session on
+    /// it, and an autovacuum worker visiting the fresh database is one our role may not end (42501):
+    /// wait for it to finish and try again.
+    /// </summary>
     public static async Task DropPostgresDatabaseAsync(string connectionString)
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
-        await using var conn = new NpgsqlConnection(PostgresAdminConnection);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", conn);
-        await cmd.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var conn = new NpgsqlConnection(PostgresAdminConnection);
+                await conn.OpenAsync();
+                await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", conn);
+                await cmd.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
+            {
+                if (attempt == 20)
+                {
+                    Console.Error.WriteLine($"Test database {name} left behind: {e.MessageText}");
+                    return;
+                }
+                await Task.Delay(250);
+            }
+        }
     }
 }
