@@ -18,9 +18,10 @@ public sealed class DdiOptions
     /// <summary>How often batched last-seen times are written to the database.</summary>
     public TimeSpan LastSeenFlushInterval { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>
-    /// How long a target token's device (and, for gateway-token polls, a controllerId's device) is cached. Longer than the poll interval, or an idle fleet
-    /// would miss the cache on every poll. Replacing a token evicts the old one at once on the replica
-    /// that replaced it; other replicas may accept the old token until this time has passed. Zero: no cache.
+    /// How long a target token's device (and, for gateway-token polls, a controllerId's device) is
+    /// cached. Longer than the poll interval, or an idle fleet would miss the cache on every poll.
+    /// Replacing a token evicts the old one at once on the replica that replaced it; other replicas
+    /// may accept the old token until this time has passed. Zero: no cache.
     /// </summary>
     public TimeSpan TokenCacheTime { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>How long a device's open action is cached between polls (bounds how stale a replica's answer may be).</summary>

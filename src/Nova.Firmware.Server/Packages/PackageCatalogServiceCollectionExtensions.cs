@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
 using Nova.Firmware.Persistence.Packages;
-using Nova.Firmware.Protocols.Swu;
 
 namespace Nova.Firmware.Server.Packages;
 
@@ -12,8 +10,6 @@ public static class PackageCatalogServiceCollectionExtensions
         services.AddOptions<PackageCatalogOptions>().Bind(configuration.GetSection(PackageCatalogOptions.Section)).ValidateDataAnnotations()
             .Validate(o => !o.RequireSignedBundles || !string.IsNullOrEmpty(o.TrustedSignersFile),
                 "Nova:Packages:RequireSignedBundles needs Nova:Packages:TrustedSignersFile: without trusted signers no signature can be checked.")
-            .Validate(o => string.IsNullOrEmpty(o.TrustedSignersFile) || TrustFileLoads(o.TrustedSignersFile),
-                "Nova:Packages:TrustedSignersFile must be a readable PEM file holding at least one certificate.")
             .ValidateOnStart();
         services.AddSingleton<PackageSignatures>();
         services.AddSingleton<BlobStore>();
@@ -21,22 +17,5 @@ public static class PackageCatalogServiceCollectionExtensions
         services.AddScoped<PackageImporter>();
         services.AddHostedService<StaleImportCleaner>();
         return services;
-    }
-
-    private static bool TrustFileLoads(string path)
-    {
-        try
-        {
-            var certificates = SwuSignatureVerifier.LoadTrustFile(path);
-            foreach (var certificate in certificates)
-            {
-                certificate.Dispose();
-            }
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Security.Cryptography.CryptographicException)
-        {
-            return false;
-        }
     }
 }

@@ -27,7 +27,21 @@ internal sealed class PackageSignatures
         _time = time;
         if (_options.TrustedSignersFile is { Length: > 0 } path)
         {
-            _verifier = new SwuSignatureVerifier(SwuSignatureVerifier.LoadTrustFile(path), _options.SignerPurpose);
+            _verifier = new SwuSignatureVerifier(LoadTrustFile(path), _options.SignerPurpose);
+        }
+    }
+
+    /// <summary>The trust file, or an error that stops the start-up with the reason.</summary>
+    private static X509Certificate2Collection LoadTrustFile(string path)
+    {
+        try
+        {
+            return SwuSignatureVerifier.LoadTrustFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new InvalidOperationException(
+                $"Nova:Packages:TrustedSignersFile must be a readable PEM file holding at least one certificate: {e.Message}", e);
         }
     }
 

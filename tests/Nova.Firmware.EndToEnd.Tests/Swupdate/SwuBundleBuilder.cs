@@ -9,7 +9,7 @@ namespace Nova.Firmware.EndToEnd.Tests.Swupdate;
 /// signs it with <c>openssl cms</c>, and packs sw-description, sw-description.sig and the images, in
 /// that order, with <c>cpio -o -H newc</c>. Fault options produce bundles SWUpdate must refuse.
 /// </summary>
-public sealed class SwuBundleBuilder(TestSigningKeys keys, string workDirectory)
+public sealed class SwuBundleBuilder(TestSigningKeys? keys, string workDirectory)
 {
     private readonly List<SwuImage> _images = [];
     private readonly HashSet<string> _wrongHashFor = new(StringComparer.Ordinal);
@@ -89,7 +89,8 @@ public sealed class SwuBundleBuilder(TestSigningKeys keys, string workDirectory)
             await File.WriteAllTextAsync(description, RenderDescription(), Encoding.ASCII, cancellationToken);
             if (_sign is null)
             {
-                await keys.SignAsync(description, description + ".sig", cancellationToken);
+                var signer = keys ?? throw new InvalidOperationException("Give the builder signing keys, or sign with SignedWith.");
+                await signer.SignAsync(description, description + ".sig", cancellationToken);
             }
             else
             {
