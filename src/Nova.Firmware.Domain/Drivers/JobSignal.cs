@@ -14,6 +14,11 @@ public enum JobSignalKind
     ReportedFailure = 4,
     Cancelled = 5,
     CancelRejected = 6,
+    /// <summary>
+    /// A push that was cut off (a crash, a lost lease) never reached the device: the driver looked
+    /// and the device is idle on its old firmware. Only then may the engine send the image again.
+    /// </summary>
+    TransferLost = 7,
 }
 
 public sealed record JobSignal(JobSignalKind Kind, IReadOnlyList<string> Details);

@@ -16,4 +16,9 @@ public enum DeviceJobStatus
     [WireName("failed")] Failed = 8,
     [WireName("blocked")] Blocked = 9,
     [WireName("cancelled")] Cancelled = 10,
+    /// <summary>
+    /// A pre-flight condition that should pass by itself (never contacted yet, a recent power event
+    /// on its feed, no answer) holds the job back; the reason and the re-check time say which and when.
+    /// </summary>
+    [WireName("waiting")] Waiting = 11,
 }

@@ -22,16 +22,19 @@ public sealed class PreflightGate(PreflightOptions options)
             CheckHealth(input),
         };
         var blocks = results.Where(r => r.Outcome == CheckOutcome.Block || (options.BlockOnUnknown && r.Outcome == CheckOutcome.Unknown)).ToList();
+        var waits = results.Any(r => r.Outcome == CheckOutcome.Wait);
         var shortfall = Shortfall(input);
         if (blocks.Count == 1 && blocks[0].Check == PreflightCheck.Space && space.Outcome == CheckOutcome.Block && input.CanCleanUp)
         {
-            return new PreflightVerdict(results, PreflightDecision.CleanUp, shortfall);
+            // Clean up only once nothing else holds the flash back: a device that is not there cannot be cleaned.
+            return new PreflightVerdict(results, waits ? PreflightDecision.Wait : PreflightDecision.CleanUp, shortfall);
         }
         if (options.BlockOnUnknown)
         {
             results = results.Select(r => r.Outcome == CheckOutcome.Unknown ? r with { Outcome = CheckOutcome.Block, Reason = r.Reason + " (unknown blocks by configuration)" } : r).ToList();
         }
-        return new PreflightVerdict(results, blocks.Count == 0 ? PreflightDecision.Proceed : PreflightDecision.Block, shortfall);
+        var decision = blocks.Count > 0 ? PreflightDecision.Block : waits ? PreflightDecision.Wait : PreflightDecision.Proceed;
+        return new PreflightVerdict(results, decision, shortfall);
     }
 
     private long Shortfall(PreflightInput input) =>
@@ -93,16 +96,19 @@ public sealed class PreflightGate(PreflightOptions options)
     private PreflightCheckResult CheckPower(PreflightInput input)
     {
         var since = input.Now - options.PowerEventWindow;
+        // A power event is transient: the job waits until the window has passed, then looks again.
         if (input.Report?.LastPowerEventAt is { } own && own > since)
         {
-            return new(PreflightCheck.Power, CheckOutcome.Block,
-                $"The device came back from a power loss at {own:u} ({input.Report.ResetReason}); deferred until {own + options.PowerEventWindow:u}.");
+            return new(PreflightCheck.Power, CheckOutcome.Wait,
+                $"The device came back from a power loss at {own:u} ({input.Report.ResetReason}); deferred until {own + options.PowerEventWindow:u}.")
+            { RecheckAt = own + options.PowerEventWindow };
         }
         var feed = input.Device.PowerFeed.SwitchId;
         if (feed is not null && input.LastPowerEventOnFeed is { } onFeed && onFeed > since)
         {
-            return new(PreflightCheck.Power, CheckOutcome.Block,
-                $"A device on power feed {feed} reported a power loss at {onFeed:u}; deferred until {onFeed + options.PowerEventWindow:u}.");
+            return new(PreflightCheck.Power, CheckOutcome.Wait,
+                $"A device on power feed {feed} reported a power loss at {onFeed:u}; deferred until {onFeed + options.PowerEventWindow:u}.")
+            { RecheckAt = onFeed + options.PowerEventWindow };
         }
         return new(PreflightCheck.Power, CheckOutcome.Pass,
             feed is null
@@ -112,17 +118,33 @@ public sealed class PreflightGate(PreflightOptions options)
 
     private PreflightCheckResult CheckReachability(PreflightInput input)
     {
+        var recheck = input.Now + options.WaitRecheckInterval;
+        switch (input.Contact.Outcome)
+        {
+            case DeviceContactOutcome.Answered:
+                return new(PreflightCheck.Reachability, CheckOutcome.Pass, "The device answered just now.");
+            case DeviceContactOutcome.Unauthorized:
+                // Permanent until an operator acts: waiting would only lock the account on some cameras.
+                return new(PreflightCheck.Reachability, CheckOutcome.Block,
+                    $"The device refused our credentials ({input.Contact.Reason}); nothing was sent. Set the device's or its site's credentials, then start a new job.");
+            case DeviceContactOutcome.Unreachable:
+                return new(PreflightCheck.Reachability, CheckOutcome.Wait, $"The device did not answer ({input.Contact.Reason}); asking again at {recheck:u}.") { RecheckAt = recheck };
+            case DeviceContactOutcome.NotAsked:
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown contact outcome {input.Contact.Outcome}.");
+        }
         if (input.Device.Health.LastSeenAt is not { } seen)
         {
-            return new(PreflightCheck.Reachability, CheckOutcome.Block, "The device has never contacted the server.");
+            return new(PreflightCheck.Reachability, CheckOutcome.Wait, "The device has never contacted the server; waiting for its first contact.") { RecheckAt = recheck };
         }
         var age = input.Now - seen;
         return age <= options.ReachabilityWindow
             ? new(PreflightCheck.Reachability, CheckOutcome.Pass, $"Last seen {Age(age)} ago.")
-            : new(PreflightCheck.Reachability, CheckOutcome.Block, $"Last seen {Age(age)} ago ({seen:u}); more than {Age(options.ReachabilityWindow)} means unreachable.");
+            : new(PreflightCheck.Reachability, CheckOutcome.Wait, $"Last seen {Age(age)} ago ({seen:u}); more than {Age(options.ReachabilityWindow)} means unreachable; waiting for it to check in.") { RecheckAt = recheck };
     }
 
-    private static PreflightCheckResult CheckHealth(PreflightInput input)
+    private PreflightCheckResult CheckHealth(PreflightInput input)
     {
         if (input.Report?.BootMode is { } mode && !mode.Equals("normal", StringComparison.OrdinalIgnoreCase))
         {
@@ -133,7 +155,9 @@ public sealed class PreflightGate(PreflightOptions options)
             HealthStatus.Healthy => new(PreflightCheck.Health, CheckOutcome.Pass, "The device reports healthy."),
             HealthStatus.Unknown => new(PreflightCheck.Health, CheckOutcome.Unknown, "The device has not reported its health."),
             HealthStatus.Degraded => new(PreflightCheck.Health, CheckOutcome.Block, "The device reports degraded health: fix that before flashing."),
-            HealthStatus.Offline => new(PreflightCheck.Health, CheckOutcome.Block, "The device is offline."),
+            // Offline is the reachability check's business: it waits, or the device answered just now.
+            HealthStatus.Offline when input.Contact.Outcome == DeviceContactOutcome.Answered => new(PreflightCheck.Health, CheckOutcome.Pass, "Marked offline, but the device answered just now."),
+            HealthStatus.Offline => new(PreflightCheck.Health, CheckOutcome.Wait, "The device is offline; waiting for it to come back.") { RecheckAt = input.Now + options.WaitRecheckInterval },
             _ => new(PreflightCheck.Health, CheckOutcome.Unknown, $"Unrecognised health status {input.Device.Health.Status}."),
         };
     }

@@ -18,7 +18,26 @@ public sealed record PreflightInput(
     DateTimeOffset? LastPowerEventOnFeed,
     /// <summary>Whether the device's driver can clear space remotely.</summary>
     bool CanCleanUp,
-    DateTimeOffset Now);
+    DateTimeOffset Now)
+{
+    /// <summary>How asking the device just now went; <see cref="DeviceContact.NotAsked"/> for devices that cannot be asked (pull).</summary>
+    public DeviceContact Contact { get; init; } = DeviceContact.NotAsked;
+}
+
+public enum DeviceContactOutcome
+{
+    /// <summary>The protocol cannot ask the device (it pulls); the last time it was seen decides.</summary>
+    NotAsked = 0,
+    Answered = 1,
+    Unreachable = 2,
+    Unauthorized = 3,
+}
+
+/// <summary>The result of reading the device's present state before the gate, with the driver's words.</summary>
+public sealed record DeviceContact(DeviceContactOutcome Outcome, string? Reason = null)
+{
+    public static DeviceContact NotAsked { get; } = new(DeviceContactOutcome.NotAsked);
+}
 
 public sealed class PreflightOptions
 {
@@ -32,6 +51,8 @@ public sealed class PreflightOptions
     public TimeSpan ReachabilityWindow { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>Whether a check that cannot be answered blocks the flash (default: no, it is recorded).</summary>
     public bool BlockOnUnknown { get; set; }
+    /// <summary>How soon a job held back by a device that does not answer (or was never seen) looks again.</summary>
+    public TimeSpan WaitRecheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     public long RequiredFreeBytes(long imageSize) => imageSize + Math.Max(SpaceMarginBytes, (long)(imageSize * SpaceMarginFraction));
 }

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Domain.Drivers;
-using Nova.Firmware.Domain.Jobs;
-using Nova.Firmware.Domain.Packages;
 using Nova.Firmware.Domain.Timeline;
 using Nova.Firmware.Protocols.Ddi;
 
@@ -17,19 +15,28 @@ public sealed class DdiDriver : IDeviceDriver
 {
     public DeviceProtocol Protocol => DeviceProtocol.Ddi;
 
-    public Task<DriverResult> IdentifyAsync(Device device, CancellationToken cancellationToken) =>
-        Task.FromResult(DriverResult.Done($"{device.Vendor} {device.Model} rev {device.HardwareRevision} {device.Soc} serial {device.Serial}"));
+    /// <summary>The device polls; a served action can still be cancelled, since the device is offered cancelAction and may agree.</summary>
+    public DriverDelivery Delivery => DriverDelivery.Pull;
 
-    public Task<DriverResult> ReadTelemetryAsync(Device device, CancellationToken cancellationToken) =>
-        Task.FromResult(DriverResult.Pending("DDI devices report telemetry through configData at their next poll."));
+    public string? CannotFlash(Device device) => null;
+
+    public Task<DriverResult<DeviceReading>> IdentifyAsync(Device device, CancellationToken cancellationToken) =>
+        Task.FromResult(DriverResult<DeviceReading>.Pending("A DDI device cannot be asked; it reports its identity through configData when it polls."));
+
+    public Task<DriverResult<DeviceReading>> ReadTelemetryAsync(Device device, CancellationToken cancellationToken) =>
+        Task.FromResult(DriverResult<DeviceReading>.Pending("A DDI device cannot be asked; it reports telemetry through configData when it polls."));
 
     public bool CanCleanUp(Device device) => false;
 
     public Task<DriverResult> CleanUpAsync(Device device, long bytesNeeded, CancellationToken cancellationToken) =>
         Task.FromResult(DriverResult.NotSupported("hawkBit DDI has no clean-up command; free space on the device itself."));
 
-    public Task<DriverResult> TransferAndFlashAsync(Device device, DeviceJob job, FirmwarePackage package, CancellationToken cancellationToken) =>
-        Task.FromResult(DriverResult.Pending($"Action {job.Id} will be served at the device's next poll; the device downloads, checks the SHA-256 and installs."));
+    /// <summary>Nothing to send: the job's move to transferring is what makes the next poll serve the action.</summary>
+    public Task<DriverResult> TransferAndFlashAsync(DriverContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(DriverResult.Pending($"Action {context.Job.Id} will be served at the device's next poll; the device downloads, checks the SHA-256 and installs."));
+
+    /// <summary>The device reports by itself (feedback, configData); there is nothing to look at.</summary>
+    public Task FollowAsync(DriverContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<DriverResult> RebootAsync(Device device, CancellationToken cancellationToken) =>
         Task.FromResult(DriverResult.Pending("A DDI client reboots by itself after installing."));

@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Nova.Firmware.Domain.Devices;
+using Nova.Firmware.Domain.Drivers;
 using Nova.Firmware.Domain.Jobs;
 using Nova.Firmware.Domain.Packages;
 using Nova.Firmware.Domain.Timeline;
+using Nova.Firmware.Engine.Drivers;
 using Nova.Firmware.Persistence;
 
 namespace Nova.Firmware.Engine.Jobs;
@@ -12,6 +14,8 @@ public enum CreateJobError
     DeviceNotFound = 0,
     PackageNotFound = 1,
     DeviceBusy = 2,
+    /// <summary>The job could never run: no driver for the device's protocol, or a capability it needs is missing.</summary>
+    CannotRun = 3,
 }
 
 public sealed record CreateJobResult(DeviceJob? Job, CreateJobError? Error, string? Message);
@@ -25,7 +29,7 @@ public enum CancelJobResult
 }
 
 /// <summary>What operators ask of device jobs: start one, cancel one. The loop does the rest.</summary>
-public sealed class DeviceJobService(FirmwareDbContext db, JobWakeup wakeup, TimeProvider time)
+public sealed class DeviceJobService(FirmwareDbContext db, DeviceDrivers drivers, JobWakeup wakeup, TimeProvider time)
 {
     public async Task<CreateJobResult> CreateAsync(Guid deviceId, Guid packageId, string createdBy, CancellationToken cancellationToken)
     {
@@ -38,6 +42,10 @@ public sealed class DeviceJobService(FirmwareDbContext db, JobWakeup wakeup, Tim
         if (package is null)
         {
             return new(null, CreateJobError.PackageNotFound, $"Package {packageId} does not exist.");
+        }
+        if (drivers.CannotFlash(device) is { } why)
+        {
+            return new(null, CreateJobError.CannotRun, why);
         }
         var now = time.GetUtcNow();
         var job = new DeviceJob
@@ -96,10 +104,14 @@ public sealed class DeviceJobService(FirmwareDbContext db, JobWakeup wakeup, Tim
         {
             return CancelJobResult.TooLate;
         }
+        // Once a push has started the bytes are on their way and cannot be called back; a pull
+        // device that fetched its action is asked, and may still agree.
+        var push = await db.Set<Device>().AsNoTracking().Where(d => d.Id == job.DeviceId).Select(d => d.Protocol).SingleAsync(cancellationToken) is var protocol
+            && drivers.Find(protocol) is { Delivery: DriverDelivery.Push };
         var now = time.GetUtcNow();
         var cancellable = DeviceJobTransitions.Active.Where(s => s.IsCancellable()).ToList();
         var rows = await db.Set<DeviceJob>()
-            .Where(j => j.Id == jobId && cancellable.Contains(j.Status))
+            .Where(j => j.Id == jobId && cancellable.Contains(j.Status) && (!push || j.ActionServedAt == null))
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, true).SetProperty(j => j.NextActionAt, now).SetProperty(j => j.UpdatedAt, now), cancellationToken);
         if (rows == 0)
         {

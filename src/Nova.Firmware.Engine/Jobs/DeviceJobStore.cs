@@ -108,6 +108,33 @@ public sealed class DeviceJobStore(FirmwareDbContext db, TimeProvider time)
             .Where(j => j.Id == jobId && j.LeaseOwner == owner)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
 
+    /// <summary>Extends our lease while a long command runs; false when it is no longer ours (the command must stop).</summary>
+    public async Task<bool> RenewLeaseAsync(long jobId, string owner, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var until = time.GetUtcNow() + lease;
+        var rows = await db.Set<DeviceJob>()
+            .Where(j => j.Id == jobId && j.LeaseOwner == owner && j.ActiveDeviceId != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseUntil, until), cancellationToken);
+        return rows == 1;
+    }
+
+    /// <summary>
+    /// A job that keeps waiting: the reason may have changed (another check now holds it back), the
+    /// re-check time has; neither is a transition, so no timeline entry is written every re-check.
+    /// </summary>
+    public async Task KeepWaitingAsync(long jobId, string owner, string reason, DateTimeOffset recheckAt, CancellationToken cancellationToken)
+    {
+        var text = reason.Length > 1900 ? reason[..1900] : reason;
+        await db.Set<DeviceJob>()
+            .Where(j => j.Id == jobId && j.LeaseOwner == owner && j.Status == DeviceJobStatus.Waiting)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.StatusReason, text)
+                .SetProperty(j => j.NextActionAt, recheckAt)
+                .SetProperty(j => j.UpdatedAt, time.GetUtcNow())
+                .SetProperty(j => j.LeaseOwner, (string?)null)
+                .SetProperty(j => j.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+    }
+
     public async Task AppendAsync(TimelineEntry entry, CancellationToken cancellationToken)
     {
         db.Add(entry);

@@ -1,23 +1,34 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Nova.Firmware.Domain.Drivers;
-using Nova.Firmware.Drivers.Ddi;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Nova.Firmware.Engine.Drivers;
+using Nova.Firmware.Engine.Observations;
 using Nova.Firmware.Engine.Options;
 
 namespace Nova.Firmware.Engine.Jobs;
 
 public static class EngineServiceCollectionExtensions
 {
-    /// <summary>The update engine: device job store, stepper, loop and drivers. The host supplies <see cref="IPackageBlobs"/>.</summary>
+    /// <summary>
+    /// The update engine: options (validated at start), device job store, stepper, loop and the
+    /// observation sink. Drivers register themselves (<c>AddDdiDriver()</c>, <c>AddOnvifDriver()</c>);
+    /// the host supplies <see cref="IPackageBlobs"/>.
+    /// </summary>
     public static IServiceCollection AddUpdateEngine(this IServiceCollection services, IConfiguration configuration, bool runLoops = true)
     {
-        services.AddOptions<EngineOptions>().Bind(configuration.GetSection(EngineOptions.Section));
+        services.AddOptions<EngineOptions>().Bind(configuration.GetSection(EngineOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>());
         services.AddSingleton<JobWakeup>();
         services.AddSingleton(sp => new EngineStartup(sp.GetRequiredService<TimeProvider>().GetUtcNow()));
+        services.AddSingleton<DeviceDrivers>();
+        services.AddSingleton<LeaseKeeper>();
+        services.AddScoped<IObservationSink, ObservationSink>();
+        services.AddScoped<DeviceReadingRecorder>();
         services.AddScoped<DeviceJobStore>();
+        services.AddScoped<DeviceCommandStore>();
         services.AddScoped<DeviceJobStepper>();
         services.AddScoped<DeviceJobService>();
-        services.AddSingleton<IDeviceDriver, DdiDriver>();
         services.AddSingleton<DeviceJobLoop>();
         if (runLoops)
         {

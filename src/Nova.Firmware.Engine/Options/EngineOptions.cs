@@ -14,6 +14,12 @@ public sealed class EngineOptions
     /// <summary>How long a claimed job stays ours; a crashed replica's jobs are taken over after this.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
     public int BatchSize { get; set; } = 32;
+    /// <summary>How many claimed jobs one replica steps at once: camera uploads run side by side instead of one after another.</summary>
+    public int MaxConcurrentSteps { get; set; } = 16;
+    /// <summary>How long a job may wait for a transient pre-flight condition to pass before it is blocked.</summary>
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>How many times a push cut off before the device took the image (found idle on its old firmware) is sent again.</summary>
+    public int MaxTransferAttempts { get; set; } = 3;
     /// <summary>How often a waiting step (transfer, verification) is looked at again without news.</summary>
     public TimeSpan RecheckInterval { get; set; } = TimeSpan.FromSeconds(2);
     public StepDeadlines Deadlines { get; set; } = new();

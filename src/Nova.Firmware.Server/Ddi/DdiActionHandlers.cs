@@ -5,7 +5,8 @@ using Nova.Firmware.Domain.Jobs;
 using Nova.Firmware.Domain.Packages;
 using Nova.Firmware.Domain.Timeline;
 using Nova.Firmware.Drivers.Ddi;
-using Nova.Firmware.Engine.Jobs;
+using Nova.Firmware.Domain.Drivers;
+using Nova.Firmware.Engine.Observations;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Protocols.Ddi;
 
@@ -17,7 +18,7 @@ public static class DdiActionHandlers
     private const int MaxFeedbackBytes = 1024 * 1024;
 
     internal static async Task<IResult> GetDeploymentAsync(string tenant, string controllerId, long actionId, HttpRequest request, DdiDeviceAuthenticator auth,
-        FirmwareDbContext db, IOptions<DdiOptions> options, TimeProvider time, CancellationToken ct)
+        FirmwareDbContext db, IObservationSink sink, IOptions<DdiOptions> options, TimeProvider time, CancellationToken ct)
     {
         var who = await auth.AuthenticateAsync(request, controllerId, ct);
         if (who is null)
@@ -37,8 +38,8 @@ public static class DdiActionHandlers
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.ActionServedAt, now), ct);
             if (first == 1)
             {
-                db.Add(new TimelineEntry { DeviceId = who.Id, JobId = job.Id, At = now, Kind = TimelineEntryKind.Command, Message = $"The device fetched action {job.Id}: {package.FileName} ({package.Size} bytes, sha256 {package.Sha256})." });
-                await db.SaveChangesAsync(ct);
+                await sink.RecordAsync(new DeviceObservation(who.Id, TimelineEntryKind.Command,
+                    $"The device fetched action {job.Id}: {package.FileName} ({package.Size} bytes, sha256 {package.Sha256}).", JobId: job.Id), ct);
             }
         }
         var self = DdiEndpoints.BaseUrl(request, options.Value, tenant, controllerId);
@@ -51,12 +52,12 @@ public static class DdiActionHandlers
     }
 
     internal static Task<IResult> PostFeedbackAsync(string tenant, string controllerId, long actionId, HttpRequest request, DdiDeviceAuthenticator auth,
-        FirmwareDbContext db, DdiActionLookup actions, JobWakeup wakeup, TimeProvider time, CancellationToken ct) =>
-        RecordFeedbackAsync(controllerId, actionId, cancel: false, request, auth, db, actions, wakeup, time, ct);
+        FirmwareDbContext db, DdiActionLookup actions, IObservationSink sink, CancellationToken ct) =>
+        RecordFeedbackAsync(controllerId, actionId, cancel: false, request, auth, db, actions, sink, ct);
 
     internal static Task<IResult> PostCancelFeedbackAsync(string tenant, string controllerId, long actionId, HttpRequest request, DdiDeviceAuthenticator auth,
-        FirmwareDbContext db, DdiActionLookup actions, JobWakeup wakeup, TimeProvider time, CancellationToken ct) =>
-        RecordFeedbackAsync(controllerId, actionId, cancel: true, request, auth, db, actions, wakeup, time, ct);
+        FirmwareDbContext db, DdiActionLookup actions, IObservationSink sink, CancellationToken ct) =>
+        RecordFeedbackAsync(controllerId, actionId, cancel: true, request, auth, db, actions, sink, ct);
 
     internal static async Task<IResult> GetCancelAsync(string tenant, string controllerId, long actionId, HttpRequest request, DdiDeviceAuthenticator auth,
         FirmwareDbContext db, CancellationToken ct)
@@ -77,7 +78,7 @@ public static class DdiActionHandlers
     /// later poll serves it again before the engine has caught up.
     /// </summary>
     private static async Task<IResult> RecordFeedbackAsync(string controllerId, long actionId, bool cancel, HttpRequest request, DdiDeviceAuthenticator auth,
-        FirmwareDbContext db, DdiActionLookup actions, JobWakeup wakeup, TimeProvider time, CancellationToken ct)
+        FirmwareDbContext db, DdiActionLookup actions, IObservationSink sink, CancellationToken ct)
     {
         var who = await auth.AuthenticateAsync(request, controllerId, ct);
         if (who is null)
@@ -91,18 +92,14 @@ public static class DdiActionHandlers
         }
         var body = await ReadBodyAsync(request, ct);
         var feedback = DdiFeedbackParser.Parse(actionId, body, cancel);
-        var now = time.GetUtcNow();
-        db.Add(new TimelineEntry
-        {
-            DeviceId = who.Id, JobId = job.Id, At = now, Kind = TimelineEntryKind.Feedback,
-            Message = feedback.Summary(), Data = JsonSerializer.Serialize(feedback),
-        });
-        await db.SaveChangesAsync(ct);
         var closing = feedback.Execution is DdiValues.Execution.Closed or DdiValues.Execution.Canceled or DdiValues.Execution.Rejected;
-        await db.Set<DeviceJob>().Where(j => j.Id == job.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.NextActionAt, now).SetProperty(j => j.ActionClosed, j => j.ActionClosed || closing), ct);
+        if (closing)
+        {
+            await db.Set<DeviceJob>().Where(j => j.Id == job.Id && !j.ActionClosed)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.ActionClosed, true), ct);
+        }
+        await sink.RecordAsync(new DeviceObservation(who.Id, TimelineEntryKind.Feedback, feedback.Summary(), JsonSerializer.Serialize(feedback), job.Id), ct);
         actions.Forget(who.Id);
-        wakeup.Wake();
         return TypedResults.Ok();
     }
 

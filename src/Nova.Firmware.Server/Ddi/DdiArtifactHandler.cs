@@ -3,6 +3,8 @@ using Microsoft.Net.Http.Headers;
 using Nova.Firmware.Domain.Jobs;
 using Nova.Firmware.Domain.Packages;
 using Nova.Firmware.Domain.Timeline;
+using Nova.Firmware.Domain.Drivers;
+using Nova.Firmware.Engine.Observations;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Packages;
 
@@ -12,7 +14,7 @@ namespace Nova.Firmware.Server.Ddi;
 public static class DdiArtifactHandler
 {
     internal static async Task<IResult> DownloadAsync(string tenant, string controllerId, Guid moduleId, string fileName, HttpRequest request,
-        DdiDeviceAuthenticator auth, FirmwareDbContext db, BlobStore blobs, TimeProvider time, CancellationToken ct)
+        DdiDeviceAuthenticator auth, FirmwareDbContext db, BlobStore blobs, IObservationSink sink, CancellationToken ct)
     {
         var who = await auth.AuthenticateAsync(request, controllerId, ct);
         if (who is null)
@@ -30,12 +32,8 @@ public static class DdiArtifactHandler
             return TypedResults.Problem(title: "No such artifact", detail: "This device has no action for that artifact.", statusCode: StatusCodes.Status404NotFound);
         }
         var range = request.Headers.Range.ToString();
-        db.Add(new TimelineEntry
-        {
-            DeviceId = who.Id, JobId = job.Id, At = time.GetUtcNow(), Kind = TimelineEntryKind.Transfer,
-            Message = string.IsNullOrEmpty(range) ? $"Download of {package.FileName} started." : $"Download of {package.FileName} resumed ({range}).",
-        });
-        await db.SaveChangesAsync(ct);
+        await sink.RecordAsync(new DeviceObservation(who.Id, TimelineEntryKind.Transfer,
+            string.IsNullOrEmpty(range) ? $"Download of {package.FileName} started." : $"Download of {package.FileName} resumed ({range}).", JobId: job.Id), ct);
         return TypedResults.PhysicalFile(blobs.PathFor(package.Sha256), "application/octet-stream", fileDownloadName: null,
             entityTag: new EntityTagHeaderValue($"\"{package.Sha256}\""), enableRangeProcessing: true);
     }

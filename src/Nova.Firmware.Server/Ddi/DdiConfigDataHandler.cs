@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Domain.Jobs;
 using Nova.Firmware.Domain.Timeline;
-using Nova.Firmware.Engine.Jobs;
+using Nova.Firmware.Domain.Drivers;
+using Nova.Firmware.Engine.Observations;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Protocols.Ddi;
 
@@ -13,7 +14,7 @@ namespace Nova.Firmware.Server.Ddi;
 public static class DdiConfigDataHandler
 {
     internal static async Task<IResult> PutAsync(string tenant, string controllerId, HttpRequest request, DdiDeviceAuthenticator auth,
-        FirmwareDbContext db, DdiActionLookup actions, LastSeenTracker lastSeen, JobWakeup wakeup, TimeProvider time, CancellationToken ct)
+        FirmwareDbContext db, DdiActionLookup actions, LastSeenTracker lastSeen, IObservationSink sink, TimeProvider time, CancellationToken ct)
     {
         var who = await auth.AuthenticateAsync(request, controllerId, ct);
         if (who is null)
@@ -42,24 +43,19 @@ public static class DdiConfigDataHandler
             db.Add(report);
         }
         var powerEvent = DdiConfigDataMerger.Merge(device, report, body.Data, body.Mode ?? "merge", now);
-        var job = await db.Set<DeviceJob>().Where(j => j.ActiveDeviceId == who.Id).Select(j => (long?)j.Id).SingleOrDefaultAsync(ct);
-        db.Add(new TimelineEntry
+        var observations = new List<DeviceObservation>
         {
-            DeviceId = who.Id, JobId = job, At = now, Kind = TimelineEntryKind.Telemetry,
-            Message = $"Reported version {device.Firmware.ActiveVersion ?? "?"}, {(device.Storage.FreeBytes is { } f ? $"{f} bytes free" : "free space not reported")}" +
-                      (report.BootMode is null ? "" : $", boot mode {report.BootMode}") + (report.ResetReason is null ? "" : $", reset reason {report.ResetReason}"),
-            Data = JsonSerializer.Serialize(body.Data),
-        });
+            new(who.Id, TimelineEntryKind.Telemetry,
+                $"Reported version {device.Firmware.ActiveVersion ?? "?"}, {(device.Storage.FreeBytes is { } f ? $"{f} bytes free" : "free space not reported")}" +
+                (report.BootMode is null ? "" : $", boot mode {report.BootMode}") + (report.ResetReason is null ? "" : $", reset reason {report.ResetReason}"),
+                JsonSerializer.Serialize(body.Data)),
+        };
         if (powerEvent)
         {
-            db.Add(new TimelineEntry { DeviceId = who.Id, JobId = job, At = now, Kind = TimelineEntryKind.Power, Message = $"The device came back with reset reason '{report.ResetReason}'." });
+            observations.Add(new(who.Id, TimelineEntryKind.Power, $"The device came back with reset reason '{report.ResetReason}'."));
         }
-        await db.SaveChangesAsync(ct);
-        if (job is { } jobId)
-        {
-            await db.Set<DeviceJob>().Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.NextActionAt, now), ct);
-            wakeup.Wake();
-        }
+        // The inventory and report changes above are saved with the entries, in one transaction.
+        await sink.RecordAsync(observations, ct);
         actions.Reported(who.Id);
         lastSeen.Record(who.Id, now);
         return TypedResults.Ok();

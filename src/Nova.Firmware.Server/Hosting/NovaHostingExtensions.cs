@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Nova.Firmware.Drivers.Ddi;
 using Nova.Firmware.Engine.Jobs;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Ddi;
@@ -47,6 +48,7 @@ public static class NovaHostingExtensions
 
         services.AddSingleton<IPackageBlobs, PackageBlobIntegrity>();
         services.AddUpdateEngine(builder.Configuration, runLoops: builder.Configuration.GetValue("Nova:Engine:RunLoops", true));
+        services.AddDdiDriver();
         services.AddOptions<DdiOptions>().Bind(builder.Configuration.GetSection(DdiOptions.Section));
         services.AddSingleton<LastSeenTracker>();
         services.AddSingleton<LastSeenFlusher>();

@@ -8,7 +8,7 @@ namespace Nova.Firmware.Server.Packages;
 /// <summary>
 /// The pre-flight checksum check's view of the store: the blob exists, has the package's size, and
 /// (once per process per blob, since re-hashing gigabytes per device would be waste) hashes to the
-/// package's SHA-256.
+/// package's SHA-256. Also opens a blob for a driver that pushes it to a device.
 /// </summary>
 public sealed class PackageBlobIntegrity(BlobStore blobs) : IPackageBlobs
 {
@@ -33,4 +33,7 @@ public sealed class PackageBlobIntegrity(BlobStore blobs) : IPackageBlobs
         }
         return ok;
     }
+
+    public Task<Stream> OpenReadAsync(FirmwarePackage package, CancellationToken cancellationToken) =>
+        Task.FromResult<Stream>(new FileStream(blobs.PathFor(package.Sha256), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan));
 }

@@ -9,7 +9,9 @@ using Nova.Firmware.Domain.Drivers;
 using Nova.Firmware.Domain.Jobs;
 using Nova.Firmware.Domain.Packages;
 using Nova.Firmware.Domain.Timeline;
+using Microsoft.Extensions.Configuration;
 using Nova.Firmware.Drivers.Ddi;
+using Nova.Firmware.Server.Tests.Infrastructure;
 using Nova.Firmware.Engine.Jobs;
 using Nova.Firmware.Engine.Options;
 using Nova.Firmware.Persistence;
@@ -31,50 +33,62 @@ internal sealed class EngineHarness : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly string _directory;
 
-    private EngineHarness(ServiceProvider services, string directory, FakeTimeProvider time, EngineOptions options, FakePackageBlobs blobs, CleaningDriver cleaning)
+    private readonly string? _postgres;
+
+    private EngineHarness(ServiceProvider services, string directory, string? postgres, FakeTimeProvider time, EngineOptions options, FakePackageBlobs blobs, FakePushDriver push)
     {
         _services = services;
         _directory = directory;
+        _postgres = postgres;
         Time = time;
         Options = options;
         Blobs = blobs;
-        Cleaning = cleaning;
+        Push = push;
     }
 
     public FakeTimeProvider Time { get; }
     public EngineOptions Options { get; }
     public FakePackageBlobs Blobs { get; }
-    /// <summary>The ONVIF-registered driver that can clean up.</summary>
-    public CleaningDriver Cleaning { get; }
+    /// <summary>The ONVIF-registered push driver the test scripts.</summary>
+    public FakePushDriver Push { get; }
     public DateTimeOffset Now => Time.GetUtcNow();
 
-    public static async Task<EngineHarness> StartAsync(Action<EngineOptions>? configure = null)
+    public static async Task<EngineHarness> StartAsync(Action<EngineOptions>? configure = null, DatabaseProvider database = DatabaseProvider.Sqlite)
     {
         var directory = Path.Combine(Path.GetTempPath(), "nova-engine-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var file = Path.Combine(directory, "engine.db");
-        File.Copy(await MigratedTemplate.Value, file);
-        var connection = ConnectionString(file);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
         var options = new EngineOptions { ReplicaId = ReplicaA };
         configure?.Invoke(options);
         var blobs = new FakePackageBlobs();
-        var cleaning = new CleaningDriver();
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddDbContext<FirmwareDbContext, SqliteFirmwareDbContext>(o => o.UseSqlite(connection))
+        var push = new FakePushDriver();
+        var services = new ServiceCollection().AddLogging();
+        string? postgres = null;
+        if (database == DatabaseProvider.Postgres)
+        {
+            postgres = await TestDatabases.CreatePostgresDatabaseAsync();
+            services.AddDbContext<FirmwareDbContext, PostgresFirmwareDbContext>(o => o.UseNpgsql(postgres));
+        }
+        else
+        {
+            var file = Path.Combine(directory, "engine.db");
+            File.Copy(await MigratedTemplate.Value, file);
+            services.AddDbContext<FirmwareDbContext, SqliteFirmwareDbContext>(o => o.UseSqlite(ConnectionString(file)));
+        }
+        // The engine exactly as the host wires it, with the fake clock, options, blobs and push driver in place of the real ones.
+        services.AddUpdateEngine(new ConfigurationBuilder().Build(), runLoops: false)
             .AddSingleton<TimeProvider>(time)
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(options))
             .AddSingleton<IPackageBlobs>(blobs)
-            .AddSingleton<JobWakeup>()
-            .AddSingleton(new EngineStartup(time.GetUtcNow()))
-            .AddSingleton<IDeviceDriver, DdiDriver>()
-            .AddSingleton<IDeviceDriver>(cleaning)
-            .AddScoped<DeviceJobStore>()
-            .AddScoped<DeviceJobStepper>()
-            .AddScoped<DeviceJobService>()
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
-        return new EngineHarness(services, directory, time, options, blobs, cleaning);
+            .AddDdiDriver()
+            .AddSingleton<IDeviceDriver>(push);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        if (postgres is not null)
+        {
+            await using var scope = provider.CreateAsyncScope();
+            await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<FirmwareDbContext>(), CancellationToken.None);
+        }
+        return new EngineHarness(provider, directory, postgres, time, options, blobs, push);
     }
 
     /// <summary>
@@ -316,6 +330,10 @@ internal sealed class EngineHarness : IAsyncDisposable
     {
         await _services.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (_postgres is not null)
+        {
+            await TestDatabases.DropPostgresDatabaseAsync(_postgres);
+        }
         try
         {
             Directory.Delete(_directory, recursive: true);

@@ -204,7 +204,7 @@ public sealed class DeadlineTests
         await engine.StepUntilIdleAsync();
         var cleaning = await engine.JobAsync(jobId);
         Assert.Equal(DeviceJobStatus.CleaningUp, cleaning.Status);
-        Assert.Equal(engine.Options.Preflight.RequiredFreeBytes(package.Size) - (16L << 20), Assert.Single(engine.Cleaning.CleanUpRequests));
+        Assert.Equal(engine.Options.Preflight.RequiredFreeBytes(package.Size) - (16L << 20), Assert.Single(engine.Push.CleanUpRequests));
         var deadline = engine.Options.Deadlines.CleanUp;
 
         engine.AdvanceTo(cleaning.StepStartedAt + deadline - Second);
@@ -216,7 +216,7 @@ public sealed class DeadlineTests
         var job = await engine.JobAsync(jobId);
         Assert.Equal(DeviceJobStatus.Blocked, job.Status);
         Assert.Equal(PreflightCheck.Space, job.BlockingCheck);
-        Assert.Equal(0, engine.Cleaning.Transfers);
+        Assert.Equal(0, engine.Push.Transfers);
     }
 
     [Fact]
@@ -235,8 +235,8 @@ public sealed class DeadlineTests
 
         var job = await engine.JobAsync(jobId);
         Assert.Equal(DeviceJobStatus.Transferring, job.Status);
-        Assert.Equal(1, engine.Cleaning.Transfers);
-        Assert.Single(engine.Cleaning.CleanUpRequests);
+        Assert.Equal(1, engine.Push.Transfers);
+        Assert.Single(engine.Push.CleanUpRequests);
     }
 
     [Fact]

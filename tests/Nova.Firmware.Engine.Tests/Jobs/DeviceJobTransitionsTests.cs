@@ -11,12 +11,13 @@ public sealed class DeviceJobTransitionsTests
 
     private static readonly DeviceJobStatus[] Terminal = [DeviceJobStatus.Succeeded, DeviceJobStatus.Failed, DeviceJobStatus.Blocked, DeviceJobStatus.Cancelled];
 
-    /// <summary>How far a job has got: a transition never lowers it. Pre-flight and clean-up share a phase (clean-up re-measures).</summary>
+    /// <summary>How far a job has got: a transition never lowers it. Pre-flight, waiting and clean-up share a phase (each comes back to pre-flight).</summary>
     private static int Phase(DeviceJobStatus status) => status switch
     {
         DeviceJobStatus.Queued => 0,
         DeviceJobStatus.Preflight => 1,
         DeviceJobStatus.CleaningUp => 1,
+        DeviceJobStatus.Waiting => 1,
         DeviceJobStatus.Transferring => 2,
         DeviceJobStatus.Flashing => 3,
         DeviceJobStatus.Rebooting => 4,

@@ -352,6 +352,52 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                     b.ToTable("device_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Nova.Firmware.Domain.Jobs.DeviceCommand", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("JobId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobId", "Step", "Attempt")
+                        .IsUnique();
+
+                    b.ToTable("device_commands", (string)null);
+                });
+
             modelBuilder.Entity("Nova.Firmware.Domain.Jobs.DeviceJob", b =>
                 {
                     b.Property<long>("Id")
@@ -592,6 +638,15 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                     b.HasOne("Nova.Firmware.Domain.Devices.Device", null)
                         .WithOne()
                         .HasForeignKey("Nova.Firmware.Domain.Devices.DeviceToken", "DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Jobs.DeviceCommand", b =>
+                {
+                    b.HasOne("Nova.Firmware.Domain.Jobs.DeviceJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -345,6 +345,50 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                     b.ToTable("device_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Nova.Firmware.Domain.Jobs.DeviceCommand", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("JobId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobId", "Step", "Attempt")
+                        .IsUnique();
+
+                    b.ToTable("device_commands", (string)null);
+                });
+
             modelBuilder.Entity("Nova.Firmware.Domain.Jobs.DeviceJob", b =>
                 {
                     b.Property<long>("Id")
@@ -581,6 +625,15 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                     b.HasOne("Nova.Firmware.Domain.Devices.Device", null)
                         .WithOne()
                         .HasForeignKey("Nova.Firmware.Domain.Devices.DeviceToken", "DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Jobs.DeviceCommand", b =>
+                {
+                    b.HasOne("Nova.Firmware.Domain.Jobs.DeviceJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

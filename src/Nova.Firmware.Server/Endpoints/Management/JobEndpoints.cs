@@ -35,6 +35,7 @@ public static class JobEndpoints
             CreateJobError.DeviceNotFound => TypedResults.Problem(title: "Device not found", detail: result.Message, statusCode: StatusCodes.Status404NotFound),
             CreateJobError.PackageNotFound => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["packageId"] = [result.Message!] }),
             CreateJobError.DeviceBusy => TypedResults.Problem(title: "Device busy", detail: result.Message, statusCode: StatusCodes.Status409Conflict),
+            CreateJobError.CannotRun => TypedResults.Problem(title: "This device job could never run", detail: result.Message, statusCode: StatusCodes.Status422UnprocessableEntity),
             _ => TypedResults.Problem(title: "Unexpected", detail: result.Message, statusCode: StatusCodes.Status500InternalServerError),
         };
     }
@@ -78,7 +79,7 @@ public static class JobEndpoints
             CancelJobResult.Requested => TypedResults.Accepted($"/api/v1/jobs/{id}"),
             CancelJobResult.NotFound => TypedResults.Problem(title: "Device job not found", detail: $"Device job {id} does not exist.", statusCode: StatusCodes.Status404NotFound),
             CancelJobResult.AlreadyFinished => TypedResults.Problem(title: "Already finished", detail: $"Device job {id} has already ended.", statusCode: StatusCodes.Status409Conflict),
-            CancelJobResult.TooLate => TypedResults.Problem(title: "Too late to cancel", detail: $"Device job {id} is writing to the device; stopping now could brick it. It will end on its own.", statusCode: StatusCodes.Status409Conflict),
+            CancelJobResult.TooLate => TypedResults.Problem(title: "Too late to cancel", detail: $"Device job {id} is already sending or writing the image; stopping now could brick the device. It will end on its own.", statusCode: StatusCodes.Status409Conflict),
             _ => TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError),
         };
 

@@ -1,9 +1,11 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Nova.Firmware.Domain.Common;
 using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Domain.Jobs;
+using Nova.Firmware.Domain.Timeline;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Auth;
 
@@ -151,13 +153,29 @@ public static class DeviceEndpoints
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, FirmwareDbContext db, CancellationToken cancellationToken)
     {
-        // A device with device jobs has a firmware history that diagnosis and an RMA need: keep it.
-        if (await db.Set<DeviceJob>().AnyAsync(j => j.DeviceId == id, cancellationToken))
+        // Only a job in progress holds a device: deleting under it would strand a flash half-way.
+        // Finished jobs go with the device, with their commands and its timeline.
+        if (await db.Set<DeviceJob>().AsNoTracking().Where(j => j.ActiveDeviceId == id).Select(j => (long?)j.Id).FirstOrDefaultAsync(cancellationToken) is { } active)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Device has a firmware history",
-                detail: $"Device {id} has device jobs; it is kept for diagnosis and RMA evidence and cannot be deleted.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Device has an active device job",
+                detail: $"Device {id} has device job {active} in progress; cancel it (POST /api/v1/jobs/{active}/cancel) or let it end, then delete the device.");
         }
-        var deleted = await db.Set<Device>().Where(d => d.Id == id).ExecuteDeleteAsync(cancellationToken);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Set<TimelineEntry>().Where(t => t.DeviceId == id).ExecuteDeleteAsync(cancellationToken);
+        // Commands go with their jobs (cascade). A job that became active meanwhile keeps the device: the delete below then fails the foreign key.
+        await db.Set<DeviceJob>().Where(j => j.DeviceId == id && j.ActiveDeviceId == null).ExecuteDeleteAsync(cancellationToken);
+        int deleted;
+        try
+        {
+            deleted = await db.Set<Device>().Where(d => d.Id == id).ExecuteDeleteAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is DbException or DbUpdateException)
+        {
+            await tx.RollbackAsync(cancellationToken);
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Device has an active device job",
+                detail: $"A device job for device {id} started while it was being deleted; nothing was deleted.");
+        }
+        await tx.CommitAsync(cancellationToken);
         return deleted == 0 ? NotFound(id) : TypedResults.NoContent();
     }
 
