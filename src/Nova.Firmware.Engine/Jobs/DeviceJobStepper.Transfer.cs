@@ -69,7 +69,8 @@ public sealed partial class DeviceJobStepper
         {
             if (s.Job.CancelRequested && s.Job.ActionServedAt is null)
             {
-                await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Cancelled, "Cancelled before the device got the action; nothing was sent.", s.Now), ct);
+                await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Cancelled,
+                    s.Driver.Delivery == DriverDelivery.Pull ? "Cancelled before the device fetched the action; nothing was sent." : "Cancelled before the image was sent; nothing was sent.", s.Now), ct);
                 return;
             }
             if (attempt > options.Value.MaxTransferAttempts)

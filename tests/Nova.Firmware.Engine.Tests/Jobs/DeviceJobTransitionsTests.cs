@@ -56,6 +56,13 @@ public sealed class DeviceJobTransitionsTests
     }
 
     [Fact]
+    public void Terminal_ListedStatuses_AreExactlyThoseWithNoExits()
+    {
+        Assert.Equal(Terminal.Order(), DeviceJobTransitions.Terminal.Order());
+        Assert.All(Enum.GetValues<DeviceJobStatus>(), s => Assert.Equal(DeviceJobTransitions.Terminal.Contains(s), DeviceJobTransitions.From(s).Count == 0));
+    }
+
+    [Fact]
     public void IsAllowed_EveryAllowedPair_NeverGoesBackwards()
     {
         foreach (var from in Enum.GetValues<DeviceJobStatus>())
@@ -65,8 +72,12 @@ public sealed class DeviceJobTransitionsTests
                 Assert.True(Phase(to) >= Phase(from), $"{from} → {to} goes backwards.");
                 if (Phase(to) == Phase(from))
                 {
-                    // The only same-phase moves: start a clean-up, and re-check after it.
-                    Assert.Contains((from, to), new[] { (DeviceJobStatus.Preflight, DeviceJobStatus.CleaningUp), (DeviceJobStatus.CleaningUp, DeviceJobStatus.Preflight) });
+                    // The only same-phase moves: start a clean-up or a wait, and re-check after it.
+                    Assert.Contains((from, to), new[]
+                    {
+                        (DeviceJobStatus.Preflight, DeviceJobStatus.CleaningUp), (DeviceJobStatus.CleaningUp, DeviceJobStatus.Preflight),
+                        (DeviceJobStatus.Preflight, DeviceJobStatus.Waiting), (DeviceJobStatus.Waiting, DeviceJobStatus.Preflight),
+                    });
                 }
             }
         }
@@ -90,7 +101,7 @@ public sealed class DeviceJobTransitionsTests
     [MemberData(nameof(AllStatuses))]
     public void IsCancellable_EveryStatus_OnlyBeforeFlashing(DeviceJobStatus status)
     {
-        var beforeFlashing = status is DeviceJobStatus.Queued or DeviceJobStatus.Preflight or DeviceJobStatus.CleaningUp or DeviceJobStatus.Transferring;
+        var beforeFlashing = status is DeviceJobStatus.Queued or DeviceJobStatus.Preflight or DeviceJobStatus.Waiting or DeviceJobStatus.CleaningUp or DeviceJobStatus.Transferring;
 
         Assert.Equal(beforeFlashing, status.IsCancellable());
         Assert.Equal(beforeFlashing, DeviceJobTransitions.IsAllowed(status, DeviceJobStatus.Cancelled));
