@@ -180,27 +180,31 @@ public sealed class PreflightGateTests
     }
 
     [Theory]
-    [InlineData(30, CheckOutcome.Block)]
-    [InlineData(59, CheckOutcome.Block)]
+    [InlineData(30, CheckOutcome.Wait)]
+    [InlineData(59, CheckOutcome.Wait)]
     [InlineData(61, CheckOutcome.Pass)]
     [InlineData(600, CheckOutcome.Pass)]
-    public void Evaluate_OwnPowerEventMinutesAgo_BlocksOnlyWithinWindow(int minutesAgo, CheckOutcome expected)
+    public void Evaluate_OwnPowerEventMinutesAgo_WaitsOnlyWithinWindow(int minutesAgo, CheckOutcome expected)
     {
         var verdict = Evaluate(new PreflightInputBuilder().OwnPowerEvent(TimeSpan.FromMinutes(minutesAgo)));
 
         var power = Result(verdict, PreflightCheck.Power);
         Assert.Equal(expected, power.Outcome);
-        if (expected == CheckOutcome.Block)
+        if (expected == CheckOutcome.Wait)
         {
             Assert.Contains("power-loss", power.Reason);
+            // Re-checked when the hour since the event is over, not before and not never.
+            Assert.Equal(PreflightInputBuilder.Now - TimeSpan.FromMinutes(minutesAgo) + TimeSpan.FromHours(1), power.RecheckAt);
+            Assert.Equal(PreflightDecision.Wait, verdict.Decision);
+            Assert.Equal(power.RecheckAt, verdict.RecheckAt);
         }
     }
 
     [Theory]
-    [InlineData(10, CheckOutcome.Block)]
-    [InlineData(59, CheckOutcome.Block)]
+    [InlineData(10, CheckOutcome.Wait)]
+    [InlineData(59, CheckOutcome.Wait)]
     [InlineData(61, CheckOutcome.Pass)]
-    public void Evaluate_PowerEventOnSameFeedMinutesAgo_BlocksOnlyWithinWindow(int minutesAgo, CheckOutcome expected)
+    public void Evaluate_PowerEventOnSameFeedMinutesAgo_WaitsOnlyWithinWindow(int minutesAgo, CheckOutcome expected)
     {
         var verdict = Evaluate(new PreflightInputBuilder().PowerFeed("sw-07", TimeSpan.FromMinutes(minutesAgo)));
 
@@ -226,21 +230,74 @@ public sealed class PreflightGateTests
     }
 
     [Fact]
-    public void Evaluate_NeverSeen_ReachabilityBlocks()
+    public void Evaluate_NeverSeen_ReachabilityWaitsForFirstContact()
     {
         var verdict = Evaluate(new PreflightInputBuilder().LastSeen(null));
 
         var reachability = Result(verdict, PreflightCheck.Reachability);
-        Assert.Equal(CheckOutcome.Block, reachability.Outcome);
+        Assert.Equal(CheckOutcome.Wait, reachability.Outcome);
         Assert.Contains("never contacted", reachability.Reason);
+        Assert.Equal(PreflightInputBuilder.Now + new PreflightOptions().WaitRecheckInterval, reachability.RecheckAt);
+        Assert.Equal(PreflightDecision.Wait, verdict.Decision);
+    }
+
+    [Fact]
+    public void Evaluate_DeviceRefusedCredentials_BlocksOnReachabilityNamingTheFix()
+    {
+        var verdict = Evaluate(new PreflightInputBuilder().Contact(DeviceContactOutcome.Unauthorized, "ter:NotAuthorized"));
+
+        var reachability = Result(verdict, PreflightCheck.Reachability);
+        Assert.Equal(CheckOutcome.Block, reachability.Outcome);
+        Assert.Contains("credentials", reachability.Reason);
+        Assert.Contains("ter:NotAuthorized", reachability.Reason);
+        Assert.Equal(PreflightDecision.Block, verdict.Decision);
+    }
+
+    [Fact]
+    public void Evaluate_DeviceDidNotAnswer_Waits()
+    {
+        var verdict = Evaluate(new PreflightInputBuilder().Contact(DeviceContactOutcome.Unreachable, "connection refused"));
+
+        var reachability = Result(verdict, PreflightCheck.Reachability);
+        Assert.Equal(CheckOutcome.Wait, reachability.Outcome);
+        Assert.Contains("connection refused", reachability.Reason);
+        Assert.Equal(PreflightDecision.Wait, verdict.Decision);
+    }
+
+    [Fact]
+    public void Evaluate_MarkedOfflineButAnsweredJustNow_Proceeds()
+    {
+        var verdict = Evaluate(new PreflightInputBuilder().LastSeen(TimeSpan.FromHours(3)).Health(HealthStatus.Offline).Contact(DeviceContactOutcome.Answered));
+
+        Assert.Equal(CheckOutcome.Pass, Result(verdict, PreflightCheck.Reachability).Outcome);
+        Assert.Equal(CheckOutcome.Pass, Result(verdict, PreflightCheck.Health).Outcome);
+        Assert.Equal(PreflightDecision.Proceed, verdict.Decision);
+    }
+
+    [Fact]
+    public void Evaluate_PermanentAndTransientTogether_BlocksRatherThanWaits()
+    {
+        var verdict = Evaluate(new PreflightInputBuilder().LastSeen(null).Incompatible("Model C300 is not listed."));
+
+        Assert.Equal(PreflightDecision.Block, verdict.Decision);
+        Assert.Equal(PreflightCheck.Compatibility, verdict.FirstBlock!.Check);
+    }
+
+    [Fact]
+    public void Evaluate_SpaceShortButDeviceAway_WaitsBeforeCleaningUp()
+    {
+        var verdict = Evaluate(new PreflightInputBuilder().ImageSize(100L << 20).FreeBytes(10L << 20).CanCleanUp().OwnPowerEvent(TimeSpan.FromMinutes(5)));
+
+        Assert.Equal(PreflightDecision.Wait, verdict.Decision);
+        Assert.Equal(CheckOutcome.Block, Result(verdict, PreflightCheck.Space).Outcome);
     }
 
     [Theory]
     [InlineData(0, CheckOutcome.Pass)]
     [InlineData(299, CheckOutcome.Pass)]
     [InlineData(300, CheckOutcome.Pass)]
-    [InlineData(301, CheckOutcome.Block)]
-    [InlineData(7200, CheckOutcome.Block)]
+    [InlineData(301, CheckOutcome.Wait)]
+    [InlineData(7200, CheckOutcome.Wait)]
     public void Evaluate_LastSeenSecondsAgo_ReachableWithinWindow(int secondsAgo, CheckOutcome expected)
     {
         var verdict = Evaluate(new PreflightInputBuilder().LastSeen(TimeSpan.FromSeconds(secondsAgo)));
@@ -252,7 +309,7 @@ public sealed class PreflightGateTests
     [InlineData(HealthStatus.Healthy, CheckOutcome.Pass)]
     [InlineData(HealthStatus.Unknown, CheckOutcome.Unknown)]
     [InlineData(HealthStatus.Degraded, CheckOutcome.Block)]
-    [InlineData(HealthStatus.Offline, CheckOutcome.Block)]
+    [InlineData(HealthStatus.Offline, CheckOutcome.Wait)]
     public void Evaluate_HealthStatus_MapsToOutcome(HealthStatus status, CheckOutcome expected)
     {
         var verdict = Evaluate(new PreflightInputBuilder().Health(status));

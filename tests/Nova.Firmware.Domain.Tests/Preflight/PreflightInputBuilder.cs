@@ -33,6 +33,7 @@ internal sealed class PreflightInputBuilder
     private bool _blobIntact = true;
     private DateTimeOffset? _feedEvent;
     private bool _canCleanUp;
+    private DeviceContact _contact = DeviceContact.NotAsked;
 
     public PreflightInputBuilder()
     {
@@ -68,6 +69,7 @@ internal sealed class PreflightInputBuilder
     public PreflightInputBuilder Health(HealthStatus status) { _device.Health.Status = status; return this; }
     public PreflightInputBuilder BootMode(string? mode) { _report!.BootMode = mode; return this; }
     public PreflightInputBuilder NoReport() { _report = null; return this; }
+    public PreflightInputBuilder Contact(DeviceContactOutcome outcome, string? reason = null) { _contact = new DeviceContact(outcome, reason); return this; }
 
-    public PreflightInput Build() => new(_device, _report, _package, _problems, _matching, _blobIntact, _feedEvent, _canCleanUp, Now);
+    public PreflightInput Build() => new(_device, _report, _package, _problems, _matching, _blobIntact, _feedEvent, _canCleanUp, Now) { Contact = _contact };
 }
