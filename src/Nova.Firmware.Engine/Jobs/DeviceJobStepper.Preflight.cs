@@ -74,7 +74,7 @@ public sealed partial class DeviceJobStepper
         var recheck = verdict.RecheckAt ?? s.Now + options.Value.Preflight.WaitRecheckInterval;
         if (s.Job.Status == DeviceJobStatus.Preflight)
         {
-            await MoveAsync(s.Job, s.Owner, new JobTransition(DeviceJobStatus.Waiting, $"{wait.Reason} Re-checking at {recheck:u}.", recheck, BlockingCheck: wait.Check, TimelineData: data), ct);
+            await MoveAsync(s.Job, s.Owner, new JobTransition(DeviceJobStatus.Waiting, $"{wait.Reason} Re-checking at {recheck:u}.", recheck, TimelineData: data), ct);
             return;
         }
         var maxWait = options.Value.MaxWait;

@@ -12,10 +12,64 @@ public sealed partial class DeviceJobStepper
 {
     private async Task FollowDeviceAsync(Step s, CancellationToken ct)
     {
-        // Every observation of the job, every time: signals are idempotent against the current status
-        // (a Downloaded seen again while Flashing changes nothing), and reading all of them cannot miss
-        // one that committed late with a lower id (PostgreSQL sequences do not commit in order).
-        var observations = await ObservationsAsync(s.Job.Id, ct);
+        // Two passes at most: what the device said so far, then (once) what the driver just saw,
+        // read back at once rather than after the re-check interval.
+        for (var pass = 0; ; pass++)
+        {
+            var observations = await ObservationsAsync(s.Job.Id, ct);
+            var (ended, status, lost) = await ApplySignalsAsync(s, observations, ct);
+            if (ended)
+            {
+                return;
+            }
+            var attempt = lost + 1;
+            if (status == DeviceJobStatus.Transferring)
+            {
+                if (s.Job.CancelRequested && s.Job.ActionServedAt is null)
+                {
+                    await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Cancelled,
+                        s.Driver.Delivery == DriverDelivery.Pull ? "Cancelled before the device fetched the action; nothing was sent." : "Cancelled before the image was sent; nothing was sent.", s.Now), ct);
+                    return;
+                }
+                if (attempt > options.Value.MaxTransferAttempts)
+                {
+                    await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Failed,
+                        $"The transfer was cut off {lost} times before the device took the image (each time the device was found idle on its old firmware).", s.Now, FailureCause.Unreachable), ct);
+                    return;
+                }
+                if (await commands.FindAsync(s.Job.Id, DeviceCommandStore.Transfer, attempt, ct) is null)
+                {
+                    if (lost > 0)
+                    {
+                        LogTransferLost(log, s.Job.Id, lost);
+                    }
+                    await IssueTransferAsync(s, observations, attempt, ct);
+                    return;
+                }
+            }
+            var observed = false;
+            if (pass == 0)
+            {
+                await s.Driver.FollowAsync(Context(s, observations, attempt, () => observed = true), ct);
+            }
+            if (!observed)
+            {
+                await FailIfSilentAsync(s, status, observations, ct);
+                return;
+            }
+            var job = await db.Set<DeviceJob>().AsNoTracking().SingleAsync(j => j.Id == s.Job.Id, ct);
+            s = await LoadAsync(job, s.Driver, s.Owner, ct);
+        }
+    }
+
+    /// <summary>
+    /// Every observation of the job, every time: signals are idempotent against the current status
+    /// (a Downloaded seen again while Flashing changes nothing), and reading all of them cannot miss
+    /// one that committed late with a lower id (PostgreSQL sequences do not commit in order).
+    /// </summary>
+    /// <returns>Whether the job ended or moved where this step has nothing more to do; the status it is in; how many pushes were lost.</returns>
+    private async Task<(bool Ended, DeviceJobStatus Status, int Lost)> ApplySignalsAsync(Step s, IReadOnlyList<TimelineEntry> observations, CancellationToken ct)
+    {
         var status = s.Job.Status;
         var lost = 0;
         foreach (var observation in observations)
@@ -30,25 +84,25 @@ public sealed partial class DeviceJobStepper
                 case JobSignalKind.ReportedFailure:
                     var diagnosis = await DiagnoseAsync(s, neverReturned: false, fellBack: false, ct, observations);
                     await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Failed, diagnosis.Evidence, s.Now, diagnosis.Cause), ct);
-                    return;
+                    return (true, status, lost);
                 case JobSignalKind.ReportedSuccess:
                     await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Verifying,
                         "The device reports the update done; verifying boot, version and health ourselves.", s.Now), ct);
-                    return;
+                    return (true, status, lost);
                 case JobSignalKind.Cancelled:
                     await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Cancelled, "The device confirmed the cancellation.", s.Now), ct);
-                    return;
+                    return (true, status, lost);
                 case JobSignalKind.Downloaded when status == DeviceJobStatus.Transferring:
                     if (!await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Flashing, "The device has the image and checked it; writing.", s.Now), ct))
                     {
-                        return;
+                        return (true, status, lost);
                     }
                     status = DeviceJobStatus.Flashing;
                     break;
                 case JobSignalKind.Installed when status is DeviceJobStatus.Transferring or DeviceJobStatus.Flashing:
                     if (!await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Rebooting, "Written; the device is rebooting into it.", s.Now), ct))
                     {
-                        return;
+                        return (true, status, lost);
                     }
                     status = DeviceJobStatus.Rebooting;
                     break;
@@ -64,40 +118,7 @@ public sealed partial class DeviceJobStepper
                     throw new InvalidOperationException($"Unknown job signal {signal.Kind}.");
             }
         }
-        var attempt = lost + 1;
-        if (status == DeviceJobStatus.Transferring)
-        {
-            if (s.Job.CancelRequested && s.Job.ActionServedAt is null)
-            {
-                await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Cancelled,
-                    s.Driver.Delivery == DriverDelivery.Pull ? "Cancelled before the device fetched the action; nothing was sent." : "Cancelled before the image was sent; nothing was sent.", s.Now), ct);
-                return;
-            }
-            if (attempt > options.Value.MaxTransferAttempts)
-            {
-                await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Failed,
-                    $"The transfer was cut off {lost} times before the device took the image (each time the device was found idle on its old firmware).", s.Now, FailureCause.Unreachable), ct);
-                return;
-            }
-            if (await commands.FindAsync(s.Job.Id, DeviceCommandStore.Transfer, attempt, ct) is null)
-            {
-                if (lost > 0)
-                {
-                    LogTransferLost(log, s.Job.Id, lost);
-                }
-                await IssueTransferAsync(s, observations, attempt, ct);
-                return;
-            }
-        }
-        var observed = false;
-        await s.Driver.FollowAsync(Context(s, observations, attempt, () => observed = true), ct);
-        if (observed)
-        {
-            // What the driver just recorded is news: step again now rather than after the re-check interval.
-            await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now, ct);
-            return;
-        }
-        await FailIfSilentAsync(s, status, observations, ct);
+        return (false, status, lost);
     }
 
     /// <summary>

@@ -222,6 +222,18 @@ internal sealed class EngineHarness : IAsyncDisposable
     public Task ReleaseLeaseAsync(long jobId, string owner) =>
         WithAsync<DeviceJobStore>(s => s.ReleaseLeaseAsync(jobId, owner, CancellationToken.None));
 
+    /// <summary>Steps the job once (claim, step, release) with the given token: for tests that must stop between steps.</summary>
+    public async Task StepJobOnceAsync(long jobId, string owner = ReplicaA, CancellationToken cancellationToken = default)
+    {
+        var claimed = await ClaimAsync(owner);
+        if (!claimed.Contains(jobId))
+        {
+            throw new InvalidOperationException($"Job {jobId} was not due or not free to claim.");
+        }
+        await WithAsync<DeviceJobStepper>(s => s.StepAsync(jobId, owner, cancellationToken));
+        await ReleaseLeaseAsync(jobId, owner);
+    }
+
     /// <summary>What one loop pass does at the current (fake) time, repeated until nothing is due.</summary>
     public async Task<int> StepUntilIdleAsync(string owner = ReplicaA)
     {

@@ -1,3 +1,5 @@
+using Nova.Firmware.Server.Tests.Infrastructure;
+using Nova.Firmware.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Nova.Firmware.Domain.Jobs;
 using Nova.Firmware.Domain.Timeline;
@@ -11,13 +13,17 @@ namespace Nova.Firmware.Engine.Tests.Jobs;
 /// <summary>Several replicas on one database: leases, compare-and-set transitions, one active job per device.</summary>
 public sealed class LeaseAndCompareAndSetTests
 {
+    /// <summary>Leases and compare-and-set are database behaviour: proven on both databases the product runs on.</summary>
+    public static TheoryData<DatabaseProvider> Databases => TestDatabases.All;
+
     private const string A = EngineHarness.ReplicaA;
     private const string B = EngineHarness.ReplicaB;
 
-    [Fact]
-    public async Task ClaimDueAsync_TwoReplicasOneDueJob_OnlyOneGetsIt()
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task ClaimDueAsync_TwoReplicasOneDueJob_OnlyOneGetsIt(DatabaseProvider database)
     {
-        await using var engine = await EngineHarness.StartAsync();
+        await using var engine = await EngineHarness.StartAsync(database: database);
         var device = await engine.SeedDeviceAsync();
         var package = await engine.SeedPackageAsync();
         var jobId = (await engine.CreateJobAsync(device.Id, package.Id)).Job!.Id;
@@ -32,10 +38,11 @@ public sealed class LeaseAndCompareAndSetTests
         Assert.Empty(await engine.ClaimAsync(B));
     }
 
-    [Fact]
-    public async Task TransitionAsync_StaleExpectedStatus_WritesNothingAndAppendsNoTimelineEntry()
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task TransitionAsync_StaleExpectedStatus_WritesNothingAndAppendsNoTimelineEntry(DatabaseProvider database)
     {
-        await using var engine = await EngineHarness.StartAsync();
+        await using var engine = await EngineHarness.StartAsync(database: database);
         var device = await engine.SeedDeviceAsync();
         var package = await engine.SeedPackageAsync();
         var jobId = (await engine.CreateJobAsync(device.Id, package.Id)).Job!.Id;
@@ -55,10 +62,11 @@ public sealed class LeaseAndCompareAndSetTests
         Assert.Equal(timelineBefore, (await engine.TimelineAsync(jobId)).Count);
     }
 
-    [Fact]
-    public async Task TransitionAsync_RightStatusButAnotherOwnersLease_WritesNothing()
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task TransitionAsync_RightStatusButAnotherOwnersLease_WritesNothing(DatabaseProvider database)
     {
-        await using var engine = await EngineHarness.StartAsync();
+        await using var engine = await EngineHarness.StartAsync(database: database);
         var device = await engine.SeedDeviceAsync();
         var package = await engine.SeedPackageAsync();
         var jobId = (await engine.CreateJobAsync(device.Id, package.Id)).Job!.Id;
@@ -74,10 +82,11 @@ public sealed class LeaseAndCompareAndSetTests
         Assert.Equal(timelineBefore, (await engine.TimelineAsync(jobId)).Count);
     }
 
-    [Fact]
-    public async Task ClaimDueAsync_LeaseExpired_OtherReplicaTakesOverAndOldOwnerCannotStep()
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task ClaimDueAsync_LeaseExpired_OtherReplicaTakesOverAndOldOwnerCannotStep(DatabaseProvider database)
     {
-        await using var engine = await EngineHarness.StartAsync();
+        await using var engine = await EngineHarness.StartAsync(database: database);
         var device = await engine.SeedDeviceAsync();
         var package = await engine.SeedPackageAsync();
         var jobId = (await engine.CreateJobAsync(device.Id, package.Id)).Job!.Id;
@@ -99,10 +108,11 @@ public sealed class LeaseAndCompareAndSetTests
         Assert.Single(await engine.TransitionsAsync(jobId), m => m.StartsWith("queued → preflight", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task StepAsync_RerunAfterCrashBeforeRelease_DoesNotDuplicateTransitions()
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task StepAsync_RerunAfterCrashBeforeRelease_DoesNotDuplicateTransitions(DatabaseProvider database)
     {
-        await using var engine = await EngineHarness.StartAsync();
+        await using var engine = await EngineHarness.StartAsync(database: database);
         var (_, jobId) = await engine.StartTransferAsync();
         engine.Advance(TimeSpan.FromMinutes(1));
         await engine.FeedbackAsync(jobId, E.Downloaded, F.None, "Download complete.");
@@ -127,10 +137,11 @@ public sealed class LeaseAndCompareAndSetTests
         Assert.Equal(DeviceJobStatus.Rebooting, (await engine.JobAsync(jobId)).Status);
     }
 
-    [Fact]
-    public async Task StepAsync_LateWriteOfALeaseThatExpiredMidStep_IsDropped()
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task StepAsync_LateWriteOfALeaseThatExpiredMidStep_IsDropped(DatabaseProvider database)
     {
-        await using var engine = await EngineHarness.StartAsync();
+        await using var engine = await EngineHarness.StartAsync(database: database);
         var (_, jobId) = await engine.StartTransferAsync();
         engine.Advance(TimeSpan.FromMinutes(1));
         await engine.FeedbackAsync(jobId, E.Closed, F.Success, "Update Installed.");
@@ -152,10 +163,11 @@ public sealed class LeaseAndCompareAndSetTests
         Assert.Single(await engine.TransitionsAsync(jobId), m => m.StartsWith("transferring → verifying", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task CreateAsync_DeviceAlreadyHasActiveJob_ReturnsDeviceBusyUntilTheFirstEnds()
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task CreateAsync_DeviceAlreadyHasActiveJob_ReturnsDeviceBusyUntilTheFirstEnds(DatabaseProvider database)
     {
-        await using var engine = await EngineHarness.StartAsync();
+        await using var engine = await EngineHarness.StartAsync(database: database);
         var device = await engine.SeedDeviceAsync();
         var package = await engine.SeedPackageAsync();
         var first = await engine.CreateJobAsync(device.Id, package.Id);

@@ -261,23 +261,33 @@ public sealed class DdiFlowTests
     }
 
     [Fact]
-    public async Task Delete_DeviceOrPackageWithDeviceJobs_IsRefusedAndKeepsBoth()
+    public async Task Delete_DeviceWithActiveJob_RefusedUntilTheJobEndsThenGoesWithItsHistory()
     {
         await using var server = await NovaServer.StartAsync(settings: NovaServer.FastEngine);
         var device = FleetBuilder.Gateway();
-        await DdiFixture.EnrolAsync(server, device);
-        var package = await server.AddPackageAsync(Image(), revision: "9.9");
+        // Never polls: its job waits for the first contact, active and cancellable.
+        await DdiFixture.EnrolAsync(server, device, checkIn: false);
+        var package = await server.AddPackageAsync(Image());
         var jobId = await DdiFixture.StartJobAsync(server, device.Id, package.Id);
-        await DdiFixture.JobInStatusAsync(server, jobId, "blocked");
+        var waiting = await DdiFixture.JobInStatusAsync(server, jobId, "waiting");
+        Assert.Contains("never contacted", waiting.GetProperty("statusReason").GetString());
         using var admin = server.CreateAdminClient();
 
         using var refused = await admin.DeleteAsync($"/api/v1/devices/{device.Id}");
-
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"/api/v1/jobs/{jobId}/cancel", await refused.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/v1/devices/{device.Id}")).StatusCode);
         using var packageRefused = await admin.DeleteAsync($"/api/v1/packages/{package.Id}");
         Assert.Equal(HttpStatusCode.Conflict, packageRefused.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/v1/packages/{package.Id}")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"/api/v1/jobs/{jobId}/cancel", null)).StatusCode);
+        await DdiFixture.JobInStatusAsync(server, jobId, "cancelled");
+        using var deleted = await admin.DeleteAsync($"/api/v1/devices/{device.Id}");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/devices/{device.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/jobs/{jobId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/packages/{package.Id}")).StatusCode);
     }
 }

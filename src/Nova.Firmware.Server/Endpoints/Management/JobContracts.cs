@@ -37,17 +37,23 @@ public sealed record JobResponse(
     string TargetVersion, string? PreviousVersion, bool CancelRequested, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     JsonElement? PreFlashSnapshot, IReadOnlyList<TimelineEntryResponse>? Timeline)
 {
+    /// <summary>For a waiting job: when the engine looks again at what holds it back (the reason says what).</summary>
+    public DateTimeOffset? RecheckAt { get; init; }
+
     public static JobResponse From(DeviceJob j, IReadOnlyList<TimelineEntry>? timeline = null) => new(
         j.Id, j.DeviceId, j.PackageId, j.Status.ToWire(), j.Cause?.ToWire(), j.BlockingCheck?.ToWire(), j.StatusReason,
         j.TargetVersion, j.PreviousVersion, j.CancelRequested, j.CreatedBy, j.CreatedAt, j.UpdatedAt,
-        TimelineEntryResponse.ParseData(j.PreFlashSnapshot), timeline?.Select(TimelineEntryResponse.From).ToList());
+        TimelineEntryResponse.ParseData(j.PreFlashSnapshot), timeline?.Select(TimelineEntryResponse.From).ToList())
+    {
+        RecheckAt = j.Status == DeviceJobStatus.Waiting ? j.NextActionAt : null,
+    };
 }
 
 public sealed record PreflightRequest(Guid PackageId, IReadOnlyList<Guid>? DeviceIds, string? Site, string? Model, string? Tag);
 
-public sealed record PreflightCheckResponse(string Check, string Outcome, string Reason)
+public sealed record PreflightCheckResponse(string Check, string Outcome, string Reason, DateTimeOffset? RecheckAt)
 {
-    public static PreflightCheckResponse From(PreflightCheckResult r) => new(r.Check.ToWire(), r.Outcome.ToWire(), r.Reason);
+    public static PreflightCheckResponse From(PreflightCheckResult r) => new(r.Check.ToWire(), r.Outcome.ToWire(), r.Reason, r.RecheckAt);
 }
 
 public sealed record PreflightDeviceResponse(Guid DeviceId, string ControllerId, string Decision, string? BlockingCheck, IReadOnlyList<PreflightCheckResponse> Checks);
