@@ -17,6 +17,7 @@ public static class EngineServiceCollectionExtensions
         services.AddScoped<DeviceJobStore>();
         services.AddScoped<DeviceJobStepper>();
         services.AddScoped<DeviceJobService>();
+        services.AddScoped<Observations.IObservationSink, Observations.ObservationSink>();
         services.AddSingleton<IDeviceDriver, DdiDriver>();
         services.AddSingleton<DeviceJobLoop>();
         if (runLoops)
