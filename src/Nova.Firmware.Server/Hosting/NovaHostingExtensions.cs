@@ -7,6 +7,7 @@ using Nova.Firmware.Server.Packages;
 using Nova.Firmware.Server.Auditing;
 using Nova.Firmware.Server.Auth;
 using Nova.Firmware.Server.Endpoints;
+using Nova.Firmware.Server.Tftp;
 
 namespace Nova.Firmware.Server.Hosting;
 
@@ -57,6 +58,7 @@ public static class NovaHostingExtensions
         services.AddSingleton<DdiActionLookup>();
         services.AddScoped<AccountBootstrapper>();
         services.AddPackageCatalog(builder.Configuration);
+        services.AddTftpRescueServer(builder.Configuration);
         return builder;
     }
 

@@ -17,7 +17,8 @@ public static class NovaApi
     }
 
     /// <summary>The multipart body of a package import, with the published SHA-256 of <paramref name="content"/>.</summary>
-    public static MultipartFormDataContent PackageForm(string vendor, string version, string model, string? hardwareRevision, string soc, byte[] content, string fileName)
+    public static MultipartFormDataContent PackageForm(string vendor, string version, string model, string? hardwareRevision, string soc, byte[] content, string fileName,
+        string kind = "update")
     {
         var form = new MultipartFormDataContent
         {
@@ -25,7 +26,7 @@ public static class NovaApi
             { new StringContent(version), "version" },
             { new StringContent(model), "models" },
             { new StringContent(soc), "soc" },
-            { new StringContent("update"), "kind" },
+            { new StringContent(kind), "kind" },
             { new StringContent(Convert.ToHexStringLower(SHA256.HashData(content))), "sha256" },
         };
         if (hardwareRevision is not null)

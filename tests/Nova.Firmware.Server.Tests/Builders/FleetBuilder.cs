@@ -44,18 +44,19 @@ public static class FleetBuilder
 
     /// <summary>Stores <paramref name="content"/> as a package the way an import would: blob by SHA-256, hashes recorded.</summary>
     public static async Task<FirmwarePackage> AddPackageAsync(this NovaServer server, byte[] content, string version = "2.0.0", string model = "GW-100",
-        string revision = "1.0", string soc = "aarch64", string fileName = "update.swu")
+        string revision = "1.0", string soc = "aarch64", string fileName = "update.swu", PackageKind kind = PackageKind.Update,
+        DateTimeOffset? importedAt = null)
     {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
         var package = new FirmwarePackage
         {
             Id = Guid.NewGuid(), Vendor = "Acme", Version = version, Models = [model], HardwareRevisions = [revision], Soc = soc,
-            Kind = PackageKind.Update, Format = fileName.EndsWith(".swu", StringComparison.Ordinal) ? PackageFormat.Swu : PackageFormat.Raw,
+            Kind = kind, Format = fileName.EndsWith(".swu", StringComparison.Ordinal) ? PackageFormat.Swu : PackageFormat.Raw,
             FileName = fileName, Sha256 = sha256,
 #pragma warning disable CA5350, CA5351 // DDI clients require SHA-1 and MD5 alongside SHA-256.
             Sha1 = Convert.ToHexStringLower(SHA1.HashData(content)), Md5 = Convert.ToHexStringLower(MD5.HashData(content)),
 #pragma warning restore CA5350, CA5351
-            Size = content.Length, ImportedBy = "test", ImportedAt = DateTimeOffset.UnixEpoch,
+            Size = content.Length, ImportedBy = "test", ImportedAt = importedAt ?? DateTimeOffset.UnixEpoch,
         };
         var path = server.Services.GetRequiredService<BlobStore>().PathFor(sha256);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
