@@ -5,6 +5,7 @@ using Nova.Firmware.Server.Ddi;
 using Nova.Firmware.Server.Packages;
 using Nova.Firmware.Server.Auditing;
 using Nova.Firmware.Server.Auth;
+using Nova.Firmware.Server.Credentials;
 using Nova.Firmware.Server.Endpoints;
 
 namespace Nova.Firmware.Server.Hosting;
@@ -55,6 +56,7 @@ public static class NovaHostingExtensions
         services.AddSingleton<DdiActionLookup>();
         services.AddScoped<AccountBootstrapper>();
         services.AddPackageCatalog(builder.Configuration);
+        services.AddCameraCredentials(builder.Configuration, dataDirectory);
         return builder;
     }
 
