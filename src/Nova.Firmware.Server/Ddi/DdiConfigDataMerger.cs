@@ -53,7 +53,7 @@ public static class DdiConfigDataMerger
         }
         if (Get(A.BootMode) is { } bootMode) report.BootMode = bootMode;
         if (Get(A.Led) is { } led) report.Led = led;
-        device.Health.Status = report.BootMode is null || report.BootMode.Equals("normal", StringComparison.OrdinalIgnoreCase) ? HealthStatus.Healthy : HealthStatus.Degraded;
+        device.Health.Status = DeviceHealthRule.FromBootMode(report.BootMode);
         device.Health.LastSeenAt = now;
         device.UpdatedAt = now;
 
