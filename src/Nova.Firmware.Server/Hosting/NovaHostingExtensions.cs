@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Nova.Firmware.Engine.Health;
 using Nova.Firmware.Engine.Jobs;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Ddi;
@@ -49,6 +51,9 @@ public static class NovaHostingExtensions
         services.AddSingleton<IPackageBlobs, PackageBlobIntegrity>();
         services.AddUpdateEngine(builder.Configuration, runLoops: builder.Configuration.GetValue("Nova:Engine:RunLoops", true));
         services.AddOptions<DdiOptions>().Bind(builder.Configuration.GetSection(DdiOptions.Section));
+        services.AddDeviceHealthSweep(builder.Configuration, runLoop: builder.Configuration.GetValue("Nova:Engine:RunLoops", true));
+        // A DDI device's allowance is counted in the polls it is told to make, so it follows that setting.
+        services.AddOptions<DeviceHealthOptions>().PostConfigure<IOptions<DdiOptions>>((health, ddi) => health.DdiPollInterval = ddi.Value.PollSleep);
         services.AddSingleton<LastSeenTracker>();
         services.AddSingleton<LastSeenFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<LastSeenFlusher>());
