@@ -32,7 +32,7 @@ public static class DeviceReadingMerger
         }
         if (reading.BootMode is { } bootMode) report.BootMode = bootMode;
         if (reading.Led is { } led) report.Led = led;
-        device.Health.Status = report.BootMode is null || report.BootMode.Equals("normal", StringComparison.OrdinalIgnoreCase) ? HealthStatus.Healthy : HealthStatus.Degraded;
+        device.Health.Status = DeviceHealthRule.FromBootMode(report.BootMode);
         device.Health.LastSeenAt = now;
         device.UpdatedAt = now;
 

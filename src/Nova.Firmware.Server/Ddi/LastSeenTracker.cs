@@ -74,8 +74,16 @@ public sealed partial class LastSeenFlusher(LastSeenTracker tracker, IServiceSco
                 var at = second.Key;
                 foreach (var ids in second.Chunk(ChunkSize))
                 {
+                    // A device the health sweep marked offline is back: healthy, or degraded when its
+                    // last report was not a normal boot (DeviceHealthRule.FromBootMode, in SQL).
+                    // Other statuses are the device's own reports and stay as they are.
+                    var reports = db.Set<DeviceReport>();
                     await db.Set<Device>().Where(d => ids.Contains(d.Id) && (d.Health.LastSeenAt == null || d.Health.LastSeenAt < at))
-                        .ExecuteUpdateAsync(s => s.SetProperty(d => d.Health.LastSeenAt, at), cancellationToken);
+                        .ExecuteUpdateAsync(s => s
+                            .SetProperty(d => d.Health.LastSeenAt, at)
+                            .SetProperty(d => d.Health.Status, d => d.Health.Status != HealthStatus.Offline ? d.Health.Status
+                                : reports.Any(r => r.DeviceId == d.Id && r.BootMode != null && r.BootMode.ToLower() != DeviceHealthRule.NormalBootMode)
+                                    ? HealthStatus.Degraded : HealthStatus.Healthy), cancellationToken);
                 }
             }
             await tx.CommitAsync(cancellationToken);

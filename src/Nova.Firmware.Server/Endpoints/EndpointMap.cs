@@ -2,6 +2,7 @@ using Nova.Firmware.Server.Ddi;
 using Nova.Firmware.Server.Endpoints.Management;
 using Nova.Firmware.Server.Auditing;
 using Nova.Firmware.Server.Endpoints.Management.Accounts;
+using Nova.Firmware.Server.Endpoints.Management.Credentials;
 using Nova.Firmware.Server.Endpoints.Management.Devices;
 
 namespace Nova.Firmware.Server.Endpoints;
@@ -18,6 +19,7 @@ public static class EndpointMap
         api.MapPreflightEndpoints();
         api.MapDeviceTokenEndpoints();
         api.MapDeviceEndpoints();
+        api.MapCredentialEndpoints();
         api.MapUserEndpoints();
         api.MapApiKeyEndpoints();
         api.MapAuditEndpoints();

@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Authentication;
 using Nova.Firmware.Drivers.Ddi;
+using Microsoft.Extensions.Options;
+using Nova.Firmware.Engine.Health;
 using Nova.Firmware.Engine.Jobs;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Ddi;
 using Nova.Firmware.Server.Packages;
 using Nova.Firmware.Server.Auditing;
 using Nova.Firmware.Server.Auth;
+using Nova.Firmware.Server.Credentials;
 using Nova.Firmware.Server.Endpoints;
 using Nova.Firmware.Server.Tftp;
 
@@ -51,6 +54,9 @@ public static class NovaHostingExtensions
         services.AddUpdateEngine(builder.Configuration, runLoops: builder.Configuration.GetValue("Nova:Engine:RunLoops", true));
         services.AddDdiDriver();
         services.AddOptions<DdiOptions>().Bind(builder.Configuration.GetSection(DdiOptions.Section));
+        services.AddDeviceHealthSweep(builder.Configuration, runLoop: builder.Configuration.GetValue("Nova:Engine:RunLoops", true));
+        // A DDI device's allowance is counted in the polls it is told to make, so it follows that setting.
+        services.AddOptions<DeviceHealthOptions>().PostConfigure<IOptions<DdiOptions>>((health, ddi) => health.DdiPollInterval = ddi.Value.PollSleep);
         services.AddSingleton<LastSeenTracker>();
         services.AddSingleton<LastSeenFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<LastSeenFlusher>());
@@ -59,6 +65,7 @@ public static class NovaHostingExtensions
         services.AddScoped<AccountBootstrapper>();
         services.AddPackageCatalog(builder.Configuration);
         services.AddTftpRescueServer(builder.Configuration);
+        services.AddCameraCredentials(builder.Configuration, dataDirectory);
         return builder;
     }
 

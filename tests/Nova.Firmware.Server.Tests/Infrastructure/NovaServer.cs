@@ -22,12 +22,17 @@ public sealed class NovaServer : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
-    private NovaServer(DatabaseProvider provider, string? postgresConnection, Action<IServiceCollection>? configureServices, IReadOnlyDictionary<string, string>? settings)
+    /// <summary>A replica uses another server's database: it neither sets it up nor drops it.</summary>
+    private readonly string? _sharedConnection;
+
+    private NovaServer(DatabaseProvider provider, string? postgresConnection, Action<IServiceCollection>? configureServices, IReadOnlyDictionary<string, string>? settings,
+        string? sharedConnection = null)
     {
         _settings = settings;
         _provider = provider;
         _postgresConnection = postgresConnection;
         _configureServices = configureServices;
+        _sharedConnection = sharedConnection;
         DataDirectory = Path.Combine(Path.GetTempPath(), "nova-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
     }
@@ -61,6 +66,18 @@ public sealed class NovaServer : WebApplicationFactory<Program>
     }
 
     /// <summary>
+    /// A replica of this server: same database, its own data directory (so its own key ring unless
+    /// <paramref name="settings"/> name a shared one). Dispose it before this server.
+    /// </summary>
+    public NovaServer StartReplica(IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var connection = _postgresConnection ?? PersistenceServiceCollectionExtensions.SqliteConnectionString(DataDirectory);
+        var replica = new NovaServer(_provider, null, null, settings, sharedConnection: connection);
+        _ = replica.Server;
+        return replica;
+    }
+
+    /// <summary>
     /// The same server on real Kestrel, listening on 127.0.0.1 on a free port (see <see cref="BaseAddress"/>),
     /// for tests that need real sockets: cut-short uploads, request size limits.
     /// </summary>
@@ -84,9 +101,9 @@ public sealed class NovaServer : WebApplicationFactory<Program>
         builder.UseSetting("Nova:DataDirectory", DataDirectory);
         builder.UseSetting("Nova:AdminPassword", AdminPassword);
         builder.UseSetting("Nova:Database:Provider", _provider.ToString());
-        if (_postgresConnection is not null)
+        if ((_sharedConnection ?? _postgresConnection) is { } connection)
         {
-            builder.UseSetting("Nova:Database:ConnectionString", _postgresConnection);
+            builder.UseSetting("Nova:Database:ConnectionString", connection);
         }
         foreach (var (key, value) in _settings ?? new Dictionary<string, string>())
         {

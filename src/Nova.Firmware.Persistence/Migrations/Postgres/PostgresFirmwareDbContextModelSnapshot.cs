@@ -352,6 +352,51 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                     b.ToTable("device_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Nova.Firmware.Domain.Devices.StoredCredentials", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("DeviceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProtectedPassword")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Site")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceId")
+                        .IsUnique();
+
+                    b.HasIndex("Site")
+                        .IsUnique();
+
+                    b.ToTable("camera_credentials", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_camera_credentials_one_scope", "(\"DeviceId\" IS NULL) <> (\"Site\" IS NULL)");
+                        });
+                });
+
             modelBuilder.Entity("Nova.Firmware.Domain.Jobs.DeviceCommand", b =>
                 {
                     b.Property<long>("Id")
@@ -640,6 +685,14 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                         .HasForeignKey("Nova.Firmware.Domain.Devices.DeviceToken", "DeviceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Devices.StoredCredentials", b =>
+                {
+                    b.HasOne("Nova.Firmware.Domain.Devices.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Nova.Firmware.Domain.Jobs.DeviceCommand", b =>

@@ -345,6 +345,51 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                     b.ToTable("device_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Nova.Firmware.Domain.Devices.StoredCredentials", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedPassword")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Site")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceId")
+                        .IsUnique();
+
+                    b.HasIndex("Site")
+                        .IsUnique();
+
+                    b.ToTable("camera_credentials", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_camera_credentials_one_scope", "(\"DeviceId\" IS NULL) <> (\"Site\" IS NULL)");
+                        });
+                });
+
             modelBuilder.Entity("Nova.Firmware.Domain.Jobs.DeviceCommand", b =>
                 {
                     b.Property<long>("Id")
@@ -627,6 +672,14 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                         .HasForeignKey("Nova.Firmware.Domain.Devices.DeviceToken", "DeviceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Devices.StoredCredentials", b =>
+                {
+                    b.HasOne("Nova.Firmware.Domain.Devices.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Nova.Firmware.Domain.Jobs.DeviceCommand", b =>
