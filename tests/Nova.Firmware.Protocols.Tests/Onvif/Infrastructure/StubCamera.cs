@@ -4,8 +4,13 @@ using System.Text;
 namespace Nova.Firmware.Protocols.Tests.Onvif.Infrastructure;
 
 /// <summary>An in-process "camera": answers each request with a function and records what it was sent.</summary>
-public sealed class StubCamera(Func<StubCamera.Received, HttpResponseMessage> answer) : HttpMessageHandler
+public sealed class StubCamera(Func<StubCamera.Received, CancellationToken, Task<HttpResponseMessage>> answer) : HttpMessageHandler
 {
+    public StubCamera(Func<Received, HttpResponseMessage> answer)
+        : this((received, _) => Task.FromResult(answer(received)))
+    {
+    }
+
     public static readonly Uri DeviceService = new("http://camera.test/onvif/device_service");
 
     private readonly List<Received> _requests = [];
@@ -52,7 +57,7 @@ public sealed class StubCamera(Func<StubCamera.Received, HttpResponseMessage> an
             _requests.Add(received);
         }
 
-        return answer(received);
+        return await answer(received, cancellationToken);
     }
 
     public sealed record Received(HttpMethod Method, Uri Uri, string? Authorization, string Body)
