@@ -42,7 +42,9 @@ internal sealed class CameraHttp(HttpClient http, OnvifCredentials credentials, 
         }
         catch (HttpRequestException ex) when (FindInChain<ImageStreamEndedException>(ex) is { } ended)
         {
-            throw ended;
+            // The caller's stream was short: their error, not the camera's; keep its stack.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ended).Throw();
+            throw;
         }
         catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.InvalidResponse or HttpRequestError.ConfigurationLimitExceeded)
         {

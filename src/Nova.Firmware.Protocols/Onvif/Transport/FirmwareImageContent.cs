@@ -38,7 +38,9 @@ internal sealed class FirmwareImageBody(Stream image, long length, IProgress<lon
             }
 
             await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            progress?.Report(Interlocked.Add(ref _sent, read));
+            // Counted apart from the report: `progress?.Report(...)` would skip evaluating its argument.
+            var sent = Interlocked.Add(ref _sent, read);
+            progress?.Report(sent);
         }
     }
 }
