@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Xml.Linq;
 using Nova.Firmware.Protocols.Onvif.Soap;
 
@@ -41,7 +42,7 @@ public sealed partial class OnvifClient
         if (cameraUtc is { } camera)
         {
             skew = camera - (sent + ((received - sent) / 2));
-            _clockSkew = skew;
+            _clockSkew = new StrongBox<TimeSpan>(skew.Value);
             OnvifLog.ClockSkewMeasured(_logger, DeviceServiceUri, Math.Round(skew.Value.TotalSeconds));
         }
 

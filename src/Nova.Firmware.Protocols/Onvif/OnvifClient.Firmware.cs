@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
@@ -106,13 +107,13 @@ public sealed partial class OnvifClient
             var answer = await GetSystemDateAndTimeAsync(cancellationToken).ConfigureAwait(false);
             if (answer.ClockSkew is null)
             {
-                _clockSkew = TimeSpan.Zero;
+                _clockSkew = new StrongBox<TimeSpan>(TimeSpan.Zero);
                 OnvifLog.ClockSkewUnknown(_logger, DeviceServiceUri, "no UTCDateTime in the answer");
             }
         }
         catch (Exception ex) when (ex is OnvifFaultException or OnvifMalformedResponseException or OnvifAuthenticationException)
         {
-            _clockSkew = TimeSpan.Zero;
+            _clockSkew = new StrongBox<TimeSpan>(TimeSpan.Zero);
             OnvifLog.ClockSkewUnknown(_logger, DeviceServiceUri, ex.Message);
         }
     }

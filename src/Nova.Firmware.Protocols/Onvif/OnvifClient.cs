@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Xml.Linq;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,7 +22,8 @@ public sealed partial class OnvifClient : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private volatile bool _useUsernameToken;
-    private TimeSpan? _clockSkew;
+    // Boxed so a read on one thread never sees half of a write on another.
+    private volatile StrongBox<TimeSpan>? _clockSkew;
 
     /// <summary>
     /// A client over an HttpClient the caller owns (e.g. from IHttpClientFactory). Its handler
@@ -68,6 +70,7 @@ public sealed partial class OnvifClient : IDisposable
     public static OnvifClient Create(Uri deviceServiceUri, OnvifCredentials credentials, TimeProvider? time = null, OnvifClientOptions? options = null, ILogger<OnvifClient>? logger = null)
     {
         options ??= new OnvifClientOptions();
+        options.Validate();
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -87,7 +90,7 @@ public sealed partial class OnvifClient : IDisposable
     public OnvifClientOptions Options { get; }
 
     /// <summary>Camera UTC minus our UTC, once GetSystemDateAndTime has been answered; used for UsernameToken times.</summary>
-    public TimeSpan? ClockSkew => _clockSkew;
+    public TimeSpan? ClockSkew => _clockSkew?.Value;
 
     /// <summary>
     /// A vendor extension client for the same camera that shares this client's connection and
@@ -152,7 +155,7 @@ public sealed partial class OnvifClient : IDisposable
             await EnsureClockSkewAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var security = useToken ? UsernameToken.Header(Credentials, _time.GetUtcNow() + (_clockSkew ?? TimeSpan.Zero)) : null;
+        var security = useToken ? UsernameToken.Header(Credentials, _time.GetUtcNow() + (ClockSkew ?? TimeSpan.Zero)) : null;
         var envelope = SoapMessage.Build(request, security);
         var call = new CameraRequest(operation, HttpMethod.Post, DeviceServiceUri, () => new ByteArrayContent(envelope) { Headers = { ContentType = SoapMessage.ContentType } }, Options.RequestTimeout, maxReplyBytes)
         {

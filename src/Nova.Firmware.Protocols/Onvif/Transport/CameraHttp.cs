@@ -23,6 +23,23 @@ internal sealed class CameraHttp(HttpClient http, OnvifCredentials credentials, 
     /// <summary>A fresh challenge, a stale one, one more: a camera that keeps challenging after that refuses us.</summary>
     private const int MaxRounds = 3;
 
+    /// <summary>Socket errors that tell diagnosis something; every other one is Other.</summary>
+    private static readonly Dictionary<SocketError, OnvifUnreachableReason> SocketReasons = new()
+    {
+        [SocketError.ConnectionRefused] = OnvifUnreachableReason.ConnectionRefused,
+        [SocketError.ConnectionReset] = OnvifUnreachableReason.ConnectionReset,
+        [SocketError.ConnectionAborted] = OnvifUnreachableReason.ConnectionReset,
+        [SocketError.Shutdown] = OnvifUnreachableReason.ConnectionReset,
+        [SocketError.TimedOut] = OnvifUnreachableReason.Timeout,
+        [SocketError.HostNotFound] = OnvifUnreachableReason.NameNotResolved,
+        [SocketError.NoData] = OnvifUnreachableReason.NameNotResolved,
+        [SocketError.TryAgain] = OnvifUnreachableReason.NameNotResolved,
+        [SocketError.HostUnreachable] = OnvifUnreachableReason.NetworkUnreachable,
+        [SocketError.NetworkUnreachable] = OnvifUnreachableReason.NetworkUnreachable,
+        [SocketError.NetworkDown] = OnvifUnreachableReason.NetworkUnreachable,
+        [SocketError.HostDown] = OnvifUnreachableReason.NetworkUnreachable,
+    };
+
     public DigestSessionCache Digest => digest;
 
     public TimeProvider Time => time;
@@ -142,8 +159,6 @@ internal sealed class CameraHttp(HttpClient http, OnvifCredentials credentials, 
 
     private static OnvifUnreachableReason Classify(HttpRequestException ex)
     {
-        // Socket error codes and request errors are open-ended enums: only the ones that tell
-        // diagnosis something are named, everything else is Other.
         if (FindInChain<SocketException>(ex) is { } socket && SocketReasons.TryGetValue(socket.SocketErrorCode, out var reason))
         {
             return reason;
@@ -163,22 +178,6 @@ internal sealed class CameraHttp(HttpClient http, OnvifCredentials credentials, 
             ? OnvifUnreachableReason.ConnectionReset
             : OnvifUnreachableReason.Other;
     }
-
-    private static readonly Dictionary<SocketError, OnvifUnreachableReason> SocketReasons = new()
-    {
-        [SocketError.ConnectionRefused] = OnvifUnreachableReason.ConnectionRefused,
-        [SocketError.ConnectionReset] = OnvifUnreachableReason.ConnectionReset,
-        [SocketError.ConnectionAborted] = OnvifUnreachableReason.ConnectionReset,
-        [SocketError.Shutdown] = OnvifUnreachableReason.ConnectionReset,
-        [SocketError.TimedOut] = OnvifUnreachableReason.Timeout,
-        [SocketError.HostNotFound] = OnvifUnreachableReason.NameNotResolved,
-        [SocketError.NoData] = OnvifUnreachableReason.NameNotResolved,
-        [SocketError.TryAgain] = OnvifUnreachableReason.NameNotResolved,
-        [SocketError.HostUnreachable] = OnvifUnreachableReason.NetworkUnreachable,
-        [SocketError.NetworkUnreachable] = OnvifUnreachableReason.NetworkUnreachable,
-        [SocketError.NetworkDown] = OnvifUnreachableReason.NetworkUnreachable,
-        [SocketError.HostDown] = OnvifUnreachableReason.NetworkUnreachable,
-    };
 
     private static T? FindInChain<T>(Exception? ex)
         where T : Exception
