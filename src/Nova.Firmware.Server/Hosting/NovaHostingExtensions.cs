@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Nova.Firmware.Drivers.Ddi;
+using Nova.Firmware.Drivers.Onvif;
 using Microsoft.Extensions.Options;
 using Nova.Firmware.Engine.Health;
 using Nova.Firmware.Engine.Jobs;
@@ -53,6 +54,7 @@ public static class NovaHostingExtensions
         services.AddSingleton<IPackageBlobs, PackageBlobIntegrity>();
         services.AddUpdateEngine(builder.Configuration, runLoops: builder.Configuration.GetValue("Nova:Engine:RunLoops", true));
         services.AddDdiDriver();
+        services.AddOnvifDriver(builder.Configuration);
         services.AddOptions<DdiOptions>().Bind(builder.Configuration.GetSection(DdiOptions.Section));
         services.AddDeviceHealthSweep(builder.Configuration, runLoop: builder.Configuration.GetValue("Nova:Engine:RunLoops", true));
         // A DDI device's allowance is counted in the polls it is told to make, so it follows that setting.
