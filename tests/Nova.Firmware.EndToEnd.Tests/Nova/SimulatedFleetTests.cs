@@ -8,7 +8,7 @@ namespace Nova.Firmware.EndToEnd.Tests.Nova;
 public sealed class SimulatedFleetTests
 {
     [Fact(Timeout = 240_000)]
-    public async Task Preflight_BlockedDevices_CarryTheRightCheckAndNoByteIsFlashed()
+    public async Task Preflight_HeldBackDevices_CarryTheRightCheckAndNoByteIsFlashed()
     {
         var full = SimulatedFleetScenario.Gateway("gw-full");
         full.StorageCapacityBytes = 16L * 1024 * 1024;
@@ -32,7 +32,11 @@ public sealed class SimulatedFleetTests
 
         Assert.Equal("compatibility", (await scenario.JobInStatusAsync(rev2, "blocked", "failed", "succeeded")).GetProperty("blockingCheck").GetString());
         Assert.Equal("space", (await scenario.JobInStatusAsync(space, "blocked", "failed", "succeeded")).GetProperty("blockingCheck").GetString());
-        Assert.Equal("power", (await scenario.JobInStatusAsync(power, "blocked", "failed", "succeeded")).GetProperty("blockingCheck").GetString());
+        // A power event passes by itself: the job waits for the window to end instead of blocking for good.
+        var waiting = await scenario.JobInStatusAsync(power, "waiting", "blocked", "failed", "succeeded");
+        Assert.Equal("waiting", waiting.GetProperty("status").GetString());
+        Assert.Contains("brownout", waiting.GetProperty("statusReason").GetString());
+        Assert.True(waiting.GetProperty("recheckAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(50));
         Assert.Equal("succeeded", (await scenario.JobInStatusAsync(ok, "succeeded", "failed", "blocked")).GetProperty("status").GetString());
 
         var truthOk = scenario.Simulation.Truth("gw-ok");
