@@ -22,5 +22,14 @@ public sealed class DeviceHealthOptions
     /// <summary>How long an ONVIF device may go without answering a probe before it is offline.</summary>
     public TimeSpan OnvifProbeAllowance { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often push devices (cameras), which say nothing unless asked, are asked whether they are there.</summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many push devices one probe round asks at most (the longest-silent first).</summary>
+    public int ProbeBatchSize { get; set; } = 2000;
+
+    /// <summary>How many push devices are asked at once.</summary>
+    public int ProbeConcurrency { get; set; } = 32;
+
     public HealthAllowances Allowances => new(DdiPollInterval * DdiMissedPolls, OnvifProbeAllowance);
 }

@@ -28,6 +28,22 @@ public sealed class DeviceHealthOptionsValidator : IValidateOptions<DeviceHealth
         {
             failures.Add($"{section}:OnvifProbeAllowance must be positive (was {options.OnvifProbeAllowance}).");
         }
+        if (options.ProbeInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"{section}:ProbeInterval must be positive (was {options.ProbeInterval}).");
+        }
+        else if (options.ProbeInterval >= options.OnvifProbeAllowance)
+        {
+            failures.Add($"{section}:ProbeInterval ({options.ProbeInterval}) must be shorter than {section}:OnvifProbeAllowance ({options.OnvifProbeAllowance}), or answering cameras would be marked offline.");
+        }
+        if (options.ProbeBatchSize < 1)
+        {
+            failures.Add($"{section}:ProbeBatchSize must be at least 1 (was {options.ProbeBatchSize}).");
+        }
+        if (options.ProbeConcurrency < 1)
+        {
+            failures.Add($"{section}:ProbeConcurrency must be at least 1 (was {options.ProbeConcurrency}).");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

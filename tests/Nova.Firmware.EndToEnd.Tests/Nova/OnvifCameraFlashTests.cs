@@ -1,3 +1,6 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Nova.Firmware.Server.Tests.Infrastructure;
 using Nova.Firmware.Simulator.Faults;
 
 namespace Nova.Firmware.EndToEnd.Tests.Nova;
@@ -80,5 +83,23 @@ public sealed class OnvifCameraFlashTests
         var truth = scenario.Simulation["cam-1"].Truth();
         Assert.Equal(0, truth.FlashCount);
         Assert.Equal("1.0.0", truth.RunningVersion);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Probe_IdleCamera_SeenAndHealthyWithoutAJob_UnreachableOneStaysUnseen()
+    {
+        await using var scenario = await CameraScenario.StartAsync([CameraScenario.Camera("cam-1"), CameraScenario.Camera("cam-2")],
+            new Dictionary<string, string> { ["Nova:Engine:Health:ProbeInterval"] = "00:00:01" });
+        scenario.Simulation.InjectFault("cam-2", new FaultRequest(FaultKind.Unreachable));
+        var seen = await scenario.EnrolAsync("cam-1");
+        var silent = await scenario.EnrolAsync("cam-2");
+        using var admin = scenario.Server.CreateAdminClient();
+
+        var health = await Eventually.GetAsync(() => admin.GetFromJsonAsync<JsonElement>($"/api/v1/devices/{seen}"),
+            d => d.GetProperty("health").GetProperty("lastSeenAt").ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(30), "the probe to see cam-1");
+
+        Assert.Equal("healthy", health.GetProperty("health").GetProperty("status").GetString());
+        var other = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/devices/{silent}");
+        Assert.Equal(JsonValueKind.Null, other.GetProperty("health").GetProperty("lastSeenAt").ValueKind);
     }
 }
