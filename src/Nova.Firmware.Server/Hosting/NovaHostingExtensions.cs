@@ -55,7 +55,8 @@ public static class NovaHostingExtensions
         services.AddUpdateEngine(builder.Configuration, runLoops: builder.Configuration.GetValue("Nova:Engine:RunLoops", true));
         services.AddDdiDriver();
         services.AddOnvifDriver(builder.Configuration);
-        services.AddOptions<DdiOptions>().Bind(builder.Configuration.GetSection(DdiOptions.Section));
+        services.AddOptions<DdiOptions>().Bind(builder.Configuration.GetSection(DdiOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DdiOptions>, DdiOptionsValidator>();
         services.AddDeviceHealthSweep(builder.Configuration, runLoop: builder.Configuration.GetValue("Nova:Engine:RunLoops", true));
         // A DDI device's allowance is counted in the polls it is told to make, so it follows that setting.
         services.AddOptions<DeviceHealthOptions>().PostConfigure<IOptions<DdiOptions>>((health, ddi) => health.DdiPollInterval = ddi.Value.PollSleep);
