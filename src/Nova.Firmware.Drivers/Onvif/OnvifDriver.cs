@@ -75,85 +75,48 @@ public sealed partial class OnvifDriver(OnvifClients clients, Microsoft.Extensio
         }
     }
 
-    public async Task<DriverResult> CleanUpAsync(Device device, long bytesNeeded, CancellationToken cancellationToken)
-    {
-        var (client, failure) = await clients.ForAsync(device, cancellationToken);
-        if (client is null)
+    public Task<DriverResult> CleanUpAsync(Device device, long bytesNeeded, CancellationToken cancellationToken) =>
+        CallAsync(device, async (client, ct) =>
         {
-            return failure!;
-        }
-        if (client.CreateVendorExtensionClient() is not { } vendor)
-        {
-            return DriverResult.NotSupported("ONVIF has no clean-up and this camera's address gives no vendor extension: clear logs and snapshots in the camera's web UI, then retry.");
-        }
-        try
-        {
-            if (!(await vendor.GetStatusAsync(cancellationToken)).HasVendorExtension)
+            if (client.CreateVendorExtensionClient() is not { } vendor || !(await vendor.GetStatusAsync(ct)).HasVendorExtension)
             {
                 return DriverResult.NotSupported("ONVIF has no clean-up and this camera has no vendor extension: clear logs and snapshots in the camera's web UI, then retry.");
             }
-            var result = await vendor.CleanUpStorageAsync(null, cancellationToken);
+            var result = await vendor.CleanUpStorageAsync(null, ct);
             return DriverResult.Done($"Freed {result.FreedBytes} bytes; {result.FreeBytes} bytes free.");
-        }
-        catch (OnvifException e)
-        {
-            return OnvifErrors.ToResult(e);
-        }
-    }
+        }, cancellationToken);
 
-    public async Task<DriverResult> RebootAsync(Device device, CancellationToken cancellationToken)
-    {
-        var (client, failure) = await clients.ForAsync(device, cancellationToken);
-        if (client is null)
-        {
-            return failure!;
-        }
-        try
-        {
-            return DriverResult.Pending(await client.SystemRebootAsync(cancellationToken));
-        }
-        catch (OnvifException e)
-        {
-            return OnvifErrors.ToResult(e);
-        }
-    }
+    public Task<DriverResult> RebootAsync(Device device, CancellationToken cancellationToken) =>
+        CallAsync(device, async (client, ct) => DriverResult.Pending(await client.SystemRebootAsync(ct)), cancellationToken);
 
     /// <summary>GetSystemLog (System), the camera's real log, kept as the pre-flash log.</summary>
-    public async Task<DriverResult> ReadLogsAsync(Device device, CancellationToken cancellationToken)
-    {
-        var (client, failure) = await clients.ForAsync(device, cancellationToken);
-        if (client is null)
-        {
-            return failure!;
-        }
-        try
-        {
-            var log = await client.GetSystemLogAsync(OnvifSystemLogType.System, cancellationToken);
-            return DriverResult.Done(log.Text);
-        }
-        catch (OnvifException e)
-        {
-            return OnvifErrors.ToResult(e);
-        }
-    }
+    public Task<DriverResult> ReadLogsAsync(Device device, CancellationToken cancellationToken) =>
+        CallAsync(device, async (client, ct) => DriverResult.Done((await client.GetSystemLogAsync(OnvifSystemLogType.System, ct)).Text), cancellationToken);
 
-    public async Task<DriverResult> TriggerRecoveryAsync(Device device, CancellationToken cancellationToken)
-    {
-        var (client, failure) = await clients.ForAsync(device, cancellationToken);
-        if (client is null)
+    public Task<DriverResult> TriggerRecoveryAsync(Device device, CancellationToken cancellationToken) =>
+        CallAsync(device, async (client, ct) =>
         {
-            return failure!;
-        }
-        if (client.CreateVendorExtensionClient() is not { } vendor)
-        {
-            return DriverResult.NotSupported("ONVIF has no recovery trigger and this camera gives no vendor extension.");
-        }
-        try
-        {
-            var result = await vendor.RebootIntoRecoveryAsync(cancellationToken);
+            if (client.CreateVendorExtensionClient() is not { } vendor)
+            {
+                return DriverResult.NotSupported("ONVIF has no recovery trigger and this camera gives no vendor extension.");
+            }
+            var result = await vendor.RebootIntoRecoveryAsync(ct);
             return result.Outcome == VendorRecoveryOutcome.Started
                 ? DriverResult.Pending("The camera reboots into its recovery partition.")
                 : DriverResult.NotSupported("The camera has no usable recovery partition.");
+        }, cancellationToken);
+
+    /// <summary>One call to the camera with the client for its address and credentials; the client's typed errors become driver outcomes.</summary>
+    private async Task<DriverResult> CallAsync(Device device, Func<OnvifClient, CancellationToken, Task<DriverResult>> call, CancellationToken ct)
+    {
+        var (client, failure) = await clients.ForAsync(device, ct);
+        if (client is null)
+        {
+            return failure!;
+        }
+        try
+        {
+            return await call(client, ct);
         }
         catch (OnvifException e)
         {
