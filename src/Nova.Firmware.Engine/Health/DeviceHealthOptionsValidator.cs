@@ -32,7 +32,7 @@ public sealed class DeviceHealthOptionsValidator : IValidateOptions<DeviceHealth
         {
             failures.Add($"{section}:ProbeInterval must be positive (was {options.ProbeInterval}).");
         }
-        else if (options.ProbeInterval >= options.OnvifProbeAllowance)
+        else if (options.OnvifProbeAllowance > TimeSpan.Zero && options.ProbeInterval >= options.OnvifProbeAllowance)
         {
             failures.Add($"{section}:ProbeInterval ({options.ProbeInterval}) must be shorter than {section}:OnvifProbeAllowance ({options.OnvifProbeAllowance}), or answering cameras would be marked offline.");
         }

@@ -10,6 +10,9 @@ namespace Nova.Firmware.Engine.Observations;
 /// <summary>
 /// Stores what a driver read from a device: the inventory and report updated, and a telemetry
 /// entry (plus a power entry on a new power-related reset) written through the sink, all in one save.
+/// A reading that changes nothing a person would read (version, free space, boot mode, reset
+/// reason) updates last-seen without a timeline entry: a camera asked every re-check while its job
+/// waits must not fill its timeline with copies.
 /// </summary>
 public sealed class DeviceReadingRecorder(FirmwareDbContext db, IObservationSink sink, TimeProvider time)
 {
@@ -23,7 +26,14 @@ public sealed class DeviceReadingRecorder(FirmwareDbContext db, IObservationSink
             report = new DeviceReport { DeviceId = deviceId };
             db.Add(report);
         }
+        var before = State(device, report);
         var powerEvent = DeviceReadingMerger.Apply(device, report, reading, now);
+        if (!powerEvent && State(device, report) == before)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return;
+        }
         var observations = new List<DeviceObservation>
         {
             new(deviceId, TimelineEntryKind.Telemetry, reading.Summary(), JsonSerializer.Serialize(reading), jobId),
@@ -34,4 +44,7 @@ public sealed class DeviceReadingRecorder(FirmwareDbContext db, IObservationSink
         }
         await sink.RecordAsync(observations, cancellationToken);
     }
+
+    private static (string?, string?, long?, long?, string?, string?, string?, string?, string?) State(Device d, DeviceReport r) =>
+        (d.Firmware.ActiveVersion, d.Firmware.InactiveVersion, d.Storage.FreeBytes, d.Storage.TotalBytes, r.BootMode, r.Led, r.ResetReason, d.Model, d.HardwareRevision);
 }
