@@ -4,6 +4,7 @@ using Nova.Firmware.Server.Auditing;
 using Nova.Firmware.Server.Endpoints.Management.Accounts;
 using Nova.Firmware.Server.Endpoints.Management.Credentials;
 using Nova.Firmware.Server.Endpoints.Management.Devices;
+using Nova.Firmware.Server.Endpoints.Management.Discovery;
 
 namespace Nova.Firmware.Server.Endpoints;
 
@@ -20,6 +21,7 @@ public static class EndpointMap
         api.MapDeviceTokenEndpoints();
         api.MapDeviceEndpoints();
         api.MapCredentialEndpoints();
+        api.MapDiscoveryEndpoints();
         api.MapUserEndpoints();
         api.MapApiKeyEndpoints();
         api.MapAuditEndpoints();

@@ -11,6 +11,7 @@ using Nova.Firmware.Server.Auditing;
 using Nova.Firmware.Server.Auth;
 using Nova.Firmware.Server.Credentials;
 using Nova.Firmware.Server.Endpoints;
+using Nova.Firmware.Server.Endpoints.Management.Discovery;
 using Nova.Firmware.Server.Tftp;
 
 namespace Nova.Firmware.Server.Hosting;
@@ -69,6 +70,7 @@ public static class NovaHostingExtensions
         services.AddPackageCatalog(builder.Configuration);
         services.AddTftpRescueServer(builder.Configuration);
         services.AddCameraCredentials(builder.Configuration, dataDirectory);
+        services.AddOnvifDiscovery(builder.Configuration);
         return builder;
     }
 
