@@ -123,8 +123,19 @@ public sealed partial class OnvifDriver
             }
             return;
         }
-        // No outcome written for this attempt: the push broke off, or its issuer died mid-way.
-        var lastWord = mine.Count > 0 ? mine[^1].Entry.At : context.Job.ActionServedAt!.Value;
+        // No outcome written for this attempt: the push broke off, or its issuer died mid-way. A
+        // push that died with its server may have sent bytes until the moment it died, long after
+        // its last entry: the camera may have received the whole image then. The push has ended by
+        // the time another step looks (that step holds the job's lease), so the camera's idle time
+        // is counted from this first look, never from the last entry of a push nobody closed.
+        if (!mine.Any(o => o.Push!.Step == OnvifStep.UploadCutOff))
+        {
+            await RecordAsync(context, OnvifStep.UploadCutOff,
+                $"No outcome of the push of attempt {context.Attempt} on record (it broke off, or the server stopped while sending): the camera is watched from now before anything is sent again.",
+                cancellationToken);
+            return;
+        }
+        var lastWord = mine[^1].Entry.At;
         var writing = reading.Reading.BootMode is { } mode && !mode.Equals("normal", StringComparison.OrdinalIgnoreCase);
         if (!writing && context.Now - lastWord > downTime + options.Value.InterruptedUploadGrace)
         {

@@ -12,7 +12,10 @@ public enum OnvifStep
     UploadAccepted = 1,
     /// <summary>The camera refused the image or failed (HTTP 415, 500, a SOAP fault): its words are the details.</summary>
     UploadRefused = 2,
-    /// <summary>The upload broke off (connection lost, the server stopping): what the camera got is not known yet.</summary>
+    /// <summary>
+    /// The upload broke off (connection lost, the server stopping), or a later look found a push
+    /// without outcome (its server died mid-push): what the camera got is not known yet.
+    /// </summary>
     UploadCutOff = 3,
     /// <summary>The camera stopped answering after taking the image: rebooting.</summary>
     WentDown = 4,

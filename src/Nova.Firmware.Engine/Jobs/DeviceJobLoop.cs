@@ -72,7 +72,7 @@ public sealed partial class DeviceJobLoop(IServiceScopeFactory scopes, JobWakeup
         IReadOnlyList<long> claimed;
         await using (var scope = scopes.CreateAsyncScope())
         {
-            claimed = await scope.ServiceProvider.GetRequiredService<DeviceJobStore>().ClaimDueAsync(o.ReplicaId, o.LeaseDuration, free, stoppingToken);
+            claimed = await scope.ServiceProvider.GetRequiredService<DeviceJobStore>().ClaimDueAsync(o.ReplicaId, o.LeaseDuration, free, stoppingToken, _running.Keys);
         }
         foreach (var jobId in claimed)
         {

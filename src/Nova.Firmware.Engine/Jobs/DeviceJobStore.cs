@@ -25,12 +25,19 @@ public sealed record JobTransition(
 /// </summary>
 public sealed class DeviceJobStore(FirmwareDbContext db, TimeProvider time)
 {
-    /// <summary>Claims up to <paramref name="batch"/> due jobs whose lease is free or expired.</summary>
-    public async Task<IReadOnlyList<long>> ClaimDueAsync(string owner, TimeSpan lease, int batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims up to <paramref name="batch"/> due jobs whose lease is free or expired, except
+    /// <paramref name="stepping"/>: jobs whose step is still running in this replica. A lease is
+    /// owned by the replica, not by one step, so a step that outlived its lease (a slow look before
+    /// a push) would otherwise meet a second step of the same owner on the same job, and neither
+    /// could tell.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> ClaimDueAsync(string owner, TimeSpan lease, int batch, CancellationToken cancellationToken, IReadOnlyCollection<long>? stepping = null)
     {
         var now = time.GetUtcNow();
+        var busy = stepping?.ToList() ?? [];
         var candidates = await db.Set<DeviceJob>().AsNoTracking()
-            .Where(j => j.ActiveDeviceId != null && j.NextActionAt <= now && (j.LeaseUntil == null || j.LeaseUntil < now))
+            .Where(j => j.ActiveDeviceId != null && j.NextActionAt <= now && (j.LeaseUntil == null || j.LeaseUntil < now) && !busy.Contains(j.Id))
             .OrderBy(j => j.NextActionAt)
             .Select(j => j.Id)
             .Take(batch)

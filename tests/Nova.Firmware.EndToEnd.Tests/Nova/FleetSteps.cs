@@ -39,6 +39,68 @@ public static class FleetSteps
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
+    /// <summary>
+    /// Registers a simulated camera as an operator does: inventory entry (ONVIF, its device service
+    /// address on <paramref name="simulator"/>), then its credentials through the API.
+    /// </summary>
+    public static async Task<Guid> EnrolCameraAsync(HttpClient admin, DeviceSpec spec, Uri simulator)
+    {
+        var response = await admin.PostAsJsonAsync("/api/v1/devices", new
+        {
+            controllerId = spec.Id, vendor = spec.Vendor, model = spec.Model, hardwareRevision = spec.HwRevision, soc = spec.Soc,
+            serial = spec.Serial ?? spec.Id, kind = "camera", protocol = "onvif",
+            address = new Uri(simulator, $"onvif/{spec.Id}/device_service").ToString(),
+            firmware = new { activeVersion = spec.FirmwareVersion },
+            capabilities = new { abSlots = spec.Layout == FlashLayout.AB },
+        });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var set = await admin.PutAsJsonAsync($"/api/v1/devices/{id}/credentials", new { username = spec.OnvifUsername, password = spec.OnvifPassword });
+        Assert.True(set.IsSuccessStatusCode, $"Setting credentials failed: {(int)set.StatusCode} {await set.Content.ReadAsStringAsync()}");
+        return id;
+    }
+
+    /// <summary>Imports an image of <paramref name="payloadBytes"/> for the simulator's CAM-7 camera (Optica, rev 1.0, armv7); returns the package id.</summary>
+    public static async Task<Guid> ImportCameraImageAsync(HttpClient admin, string version, int payloadBytes)
+    {
+        var image = SimulatedImage.Build(version, "armv7", ["1.0"], payloadBytes, vendor: "Optica", model: "CAM-7");
+        using var form = NovaApi.PackageForm("Optica", version, "CAM-7", "1.0", "armv7", image, $"cam7-{version}.img");
+        var response = await admin.PostAsync("/api/v1/packages", form);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Starts a device job as an operator does; returns its id.</summary>
+    public static async Task<long> StartJobAsync(HttpClient admin, Guid deviceId, Guid packageId)
+    {
+        var response = await admin.PostAsJsonAsync($"/api/v1/devices/{deviceId}/jobs", new { packageId });
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+    }
+
+    /// <summary>One job with its timeline.</summary>
+    public static Task<JsonElement> JobAsync(HttpClient admin, long jobId) => admin.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{jobId}");
+
+    /// <summary>A job's ONVIF push events (step and attempt, in timeline order) and the attempts the engine issued.</summary>
+    public static (IReadOnlyList<(string Step, int Attempt)> Push, IReadOnlyList<int> Issued) PushHistory(JsonElement job)
+    {
+        var push = new List<(string, int)>();
+        var issued = new List<int>();
+        foreach (var entry in job.GetProperty("timeline").EnumerateArray())
+        {
+            if (entry.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object && data.TryGetProperty("onvif", out var step))
+            {
+                push.Add((step.GetString()!, data.GetProperty("attempt").GetInt32()));
+            }
+            else if (entry.GetProperty("kind").GetString() == "command"
+                && System.Text.RegularExpressions.Regex.Match(entry.GetProperty("message").GetString()!, @"attempt (\d+)\.$") is { Success: true } m)
+            {
+                issued.Add(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        return (push, issued);
+    }
+
     public static async Task<List<JobRow>> JobsAsync(HttpClient admin)
     {
         var page = await admin.GetFromJsonAsync<JsonElement>("/api/v1/jobs?pageSize=500");

@@ -37,7 +37,9 @@ public sealed class NovaSwupdateScenario : IAsyncDisposable
     public string TargetPath => _dir.File("target.img");
     public SwupdateProcess Swupdate => _swupdate ?? throw new InvalidOperationException("Start SWUpdate first.");
 
-    public static async Task<NovaSwupdateScenario> CreateAsync(string inventoryRevision = "1.0", Action<IServiceCollection>? configureServices = null)
+    /// <param name="extraSettings">Server settings on top of the fast engine's (a test that runs other devices beside SWUpdate).</param>
+    public static async Task<NovaSwupdateScenario> CreateAsync(string inventoryRevision = "1.0", Action<IServiceCollection>? configureServices = null,
+        IReadOnlyDictionary<string, string>? extraSettings = null)
     {
         var dir = TestDirectory.Create();
         var keys = await TestSigningKeys.CreateAsync(dir.Sub("keys"));
@@ -47,6 +49,10 @@ public sealed class NovaSwupdateScenario : IAsyncDisposable
             ["Nova:Packages:TrustedSignersFile"] = keys.CertificatePath,
             ["Nova:Packages:RequireSignedBundles"] = "true",
         };
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
         var server = await NovaServer.StartKestrelAsync(configureServices: configureServices, settings: settings);
         var device = FleetBuilder.Gateway(revision: inventoryRevision);
         await server.AddDeviceAsync(device);

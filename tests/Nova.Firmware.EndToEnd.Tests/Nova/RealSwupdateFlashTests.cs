@@ -12,7 +12,8 @@ namespace Nova.Firmware.EndToEnd.Tests.Nova;
 /// </summary>
 public sealed class RealSwupdateFlashTests
 {
-    private static Dictionary<string, string> Identity(string version) => new()
+    /// <summary>What the device's SWUpdate reports about itself (configData) on <paramref name="version"/>.</summary>
+    internal static Dictionary<string, string> Identity(string version) => new()
     {
         [DdiValues.Attributes.FirmwareVersion] = version,
         [DdiValues.Attributes.Model] = "GW-100",

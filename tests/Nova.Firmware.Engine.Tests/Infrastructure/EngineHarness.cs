@@ -213,8 +213,9 @@ internal sealed class EngineHarness : IAsyncDisposable
     public async Task<List<string>> TransitionsAsync(long jobId) =>
         (await TimelineAsync(jobId)).Where(t => t.Kind == TimelineEntryKind.Transition).Select(t => t.Message).ToList();
 
-    public Task<IReadOnlyList<long>> ClaimAsync(string owner) =>
-        WithAsync<DeviceJobStore, IReadOnlyList<long>>(s => s.ClaimDueAsync(owner, Options.LeaseDuration, Options.BatchSize, CancellationToken.None));
+    /// <param name="stepping">Jobs whose step the replica is still running, as its loop passes them.</param>
+    public Task<IReadOnlyList<long>> ClaimAsync(string owner, IReadOnlyCollection<long>? stepping = null) =>
+        WithAsync<DeviceJobStore, IReadOnlyList<long>>(s => s.ClaimDueAsync(owner, Options.LeaseDuration, Options.BatchSize, CancellationToken.None, stepping));
 
     public Task StepAsync(long jobId, string owner) =>
         WithAsync<DeviceJobStepper>(s => s.StepAsync(jobId, owner, CancellationToken.None));

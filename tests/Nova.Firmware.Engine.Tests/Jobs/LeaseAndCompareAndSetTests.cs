@@ -110,6 +110,27 @@ public sealed class LeaseAndCompareAndSetTests
 
     [Theory]
     [MemberData(nameof(Databases))]
+    public async Task ClaimDueAsync_OwnStepOutlivesItsLease_SameReplicaDoesNotStartASecondStep(DatabaseProvider database)
+    {
+        await using var engine = await EngineHarness.StartAsync(database: database);
+        var device = await engine.SeedDeviceAsync();
+        var package = await engine.SeedPackageAsync();
+        var jobId = (await engine.CreateJobAsync(device.Id, package.Id)).Job!.Id;
+        Assert.Equal([jobId], await engine.ClaimAsync(A));
+
+        // A's step is still running when its lease runs out (a slow look at a camera before a push).
+        // The lease names the replica, not the step: a second step of A would pass every owner check.
+        engine.Advance(engine.Options.LeaseDuration + TimeSpan.FromSeconds(1));
+        Assert.Empty(await engine.ClaimAsync(A, stepping: [jobId]));
+        Assert.Equal(A, (await engine.JobAsync(jobId)).LeaseOwner);
+
+        // Another replica may still take the expired lease over; A's step then loses its writes.
+        Assert.Equal([jobId], await engine.ClaimAsync(B, stepping: []));
+        Assert.Equal(B, (await engine.JobAsync(jobId)).LeaseOwner);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
     public async Task StepAsync_RerunAfterCrashBeforeRelease_DoesNotDuplicateTransitions(DatabaseProvider database)
     {
         await using var engine = await EngineHarness.StartAsync(database: database);

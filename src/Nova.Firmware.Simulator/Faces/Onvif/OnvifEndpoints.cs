@@ -61,6 +61,7 @@ public static class OnvifEndpoints
                 break;
             case "StartFirmwareUpgrade":
                 var ticket = uploads.Issue(device.Id);
+                device.Log($"firmware upgrade started: upload ticket {ticket}");
                 var uri = $"{http.Request.Scheme}://{http.Request.Host}/onvif/{Uri.EscapeDataString(device.Id)}/firmware/{ticket}";
                 var down = TimeSpan.FromSeconds(Math.Ceiling(spec.FlashWriteSeconds + spec.BootSeconds));
                 await Soap(http, 200, OnvifSoap.StartFirmwareUpgrade(uri, TimeSpan.FromSeconds(1), down));
@@ -93,7 +94,10 @@ public static class OnvifEndpoints
             return;
         }
         using var body = new MemoryStream();
-        await http.Request.Body.CopyToAsync(body, http.RequestAborted);
+        if (!await ReceiveAsync(http, device, ticket, body))
+        {
+            return;
+        }
         if (!device.TryStage(body.Length))
         {
             device.Log($"upload refused: No space left on device ({body.Length} bytes, {device.Storage.FreeBytes} free)");
@@ -114,6 +118,32 @@ public static class OnvifEndpoints
         await http.Response.CompleteAsync();
         // The camera answers, then reprograms and reboots on its own.
         _ = InstallAndRebootAsync(device, image);
+    }
+
+    /// <summary>
+    /// Takes the whole image, no faster than the camera's link (its bandwidth, in simulated time),
+    /// and logs what arrived: a whole image, or an upload that broke off (the sender gone), after
+    /// which the camera stays as it was.
+    /// </summary>
+    private static async Task<bool> ReceiveAsync(HttpContext http, SimulatedDevice device, string ticket, MemoryStream body)
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(buffer, http.RequestAborted)) > 0)
+            {
+                body.Write(buffer, 0, read);
+                await device.Clock.Delay(TimeSpan.FromSeconds((double)read / Math.Max(1, device.Spec.BandwidthBytesPerSecond)), http.RequestAborted);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            device.Log($"firmware upload {ticket} broke off after {body.Length} bytes");
+            return false;
+        }
+        device.Log($"firmware upload {ticket} received: {body.Length} bytes");
+        return true;
     }
 
     private static async Task InstallAndRebootAsync(SimulatedDevice device, ImageFacts image)
