@@ -60,7 +60,10 @@ public static class NovaHostingExtensions
         services.AddSingleton<IValidateOptions<DdiOptions>, DdiOptionsValidator>();
         services.AddDeviceHealthSweep(builder.Configuration, runLoop: builder.Configuration.GetValue("Nova:Engine:RunLoops", true));
         // A DDI device's allowance is counted in the polls it is told to make, so it follows that setting.
-        services.AddOptions<DeviceHealthOptions>().PostConfigure<IOptions<DdiOptions>>((health, ddi) => health.DdiPollInterval = ddi.Value.PollSleep);
+        // The allowance follows the poll interval devices are told. Read from the bound section, not
+        // IOptions<DdiOptions>: that would validate the DDI settings a second time and hide the health ones.
+        services.AddOptions<DeviceHealthOptions>().PostConfigure(health =>
+            health.DdiPollInterval = builder.Configuration.GetSection(DdiOptions.Section).Get<DdiOptions>()?.PollSleep ?? new DdiOptions().PollSleep);
         services.AddSingleton<LastSeenTracker>();
         services.AddSingleton<LastSeenFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<LastSeenFlusher>());

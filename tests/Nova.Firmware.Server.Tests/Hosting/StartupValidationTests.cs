@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Nova.Firmware.Server.Tests.Infrastructure;
 
 namespace Nova.Firmware.Server.Tests.Hosting;
@@ -18,9 +17,7 @@ public sealed class StartupValidationTests
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => NovaServer.StartAsync(settings: new Dictionary<string, string> { [key] = value }));
 
-        // Settings read by another section's set-up fail there too: the host then reports them together.
-        var failures = (error is AggregateException all ? all.Flatten().InnerExceptions : [error])
-            .OfType<OptionsValidationException>().SelectMany(e => e.Failures).ToList();
+        var failures = StartupFailures.Of(error);
         Assert.NotEmpty(failures);
         Assert.Contains(failures, f => f.Contains(key, StringComparison.Ordinal));
     }
