@@ -166,5 +166,5 @@ public sealed partial class OnvifDriver
         RecordAsync(context, new OnvifObservation(step, context.Attempt, [detail]), ct);
 
     private static Task RecordAsync(DriverContext context, OnvifObservation push, CancellationToken ct) =>
-        context.ObserveAsync(TimelineEntryKind.Feedback, $"ONVIF {push.Step}: {push.Details.FirstOrDefault()}", push.ToJson(), ct);
+        context.ObserveAsync(TimelineEntryKind.Feedback, $"ONVIF {System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(push.Step.ToString())}: {push.Details.FirstOrDefault()}", push.ToJson(), ct);
 }

@@ -167,8 +167,10 @@ public sealed partial class DeviceJobStepper
             case DriverOutcome.NotSupported:
             case DriverOutcome.Unauthorized:
                 var diagnosis = await DiagnoseAsync(s, neverReturned: false, fellBack: false, ct, extra: [result.Reason ?? ""]);
-                await MoveAsync(s.Job, DeviceJobStatus.Transferring, s.Owner, new JobTransition(DeviceJobStatus.Failed,
-                    $"{result.Reason} {diagnosis.Evidence}".Trim(), time.GetUtcNow(), diagnosis.Cause), ct);
+                // The driver usually recorded the device's words too: say them once.
+                var evidence = result.Reason is { Length: > 0 } words && !diagnosis.Evidence.Contains(words, StringComparison.Ordinal)
+                    ? $"{words} {diagnosis.Evidence}" : diagnosis.Evidence;
+                await MoveAsync(s.Job, DeviceJobStatus.Transferring, s.Owner, new JobTransition(DeviceJobStatus.Failed, evidence, time.GetUtcNow(), diagnosis.Cause), ct);
                 return;
             default:
                 throw new InvalidOperationException($"Unknown driver outcome {result.Outcome}.");

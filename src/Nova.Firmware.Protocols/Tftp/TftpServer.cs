@@ -39,7 +39,10 @@ public sealed class TftpServer : IAsyncDisposable
     }
 
     /// <summary>The bound end point; with port 0 configured this holds the port the system chose.</summary>
-    public IPEndPoint LocalEndPoint => (IPEndPoint?)_listener?.LocalEndPoint
+    private IPEndPoint? _localEndPoint;
+    private int _disposed;
+
+    public IPEndPoint LocalEndPoint => _localEndPoint
         ?? throw new InvalidOperationException("The TFTP server has not been started.");
 
     /// <summary>Transfers running right now.</summary>
@@ -65,13 +68,16 @@ public sealed class TftpServer : IAsyncDisposable
         }
 
         _listener = socket;
+        // Kept: the socket's own property throws once it is disposed, and a stopped server is still asked where it was.
+        _localEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         TftpLog.ServerStarted(_logger, LocalEndPoint);
         _listening = Task.Run(() => ListenAsync(socket, _stopping.Token));
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_listener is null)
+        // Once only, whoever calls first (a host may stop a service from two paths at once).
+        if (_listener is null || Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }

@@ -53,7 +53,8 @@ public sealed class TftpRescueServer(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is not { } server)
+        // Taken once: a second stop (the host and a test both stopping) finds nothing to do.
+        if (Interlocked.Exchange(ref _server, null) is not { } server)
         {
             return;
         }
@@ -66,7 +67,6 @@ public sealed class TftpRescueServer(
             await _recording!.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         _abandonRecording.Dispose();
-        _server = null;
         TftpRescueLog.Stopped(logger, endPoint);
     }
 }
