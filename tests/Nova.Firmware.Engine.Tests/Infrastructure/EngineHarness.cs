@@ -281,7 +281,7 @@ internal sealed class EngineHarness : IAsyncDisposable
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.NextActionAt, now).SetProperty(j => j.ActionClosed, j => j.ActionClosed || closing));
     });
 
-    /// <summary>A DDI configData report as the configData handler merges it: inventory, report, timeline, wake-up.</summary>
+    /// <summary>A DDI configData report merged the way every report is (DeviceReadingMerger): inventory, report, timeline, wake-up.</summary>
     public Task ReportAsync(Guid deviceId, string? version = null, string? inactiveVersion = null, string? bootMode = "normal", string? led = null, string? resetReason = null) =>
         WithDbAsync(async db =>
         {
@@ -293,24 +293,14 @@ internal sealed class EngineHarness : IAsyncDisposable
                 report = new DeviceReport { DeviceId = deviceId };
                 db.Add(report);
             }
-            report.ReportedAt = now;
-            if (version is not null) device.Firmware.ActiveVersion = version;
-            if (inactiveVersion is not null) device.Firmware.InactiveVersion = inactiveVersion;
-            if (bootMode is not null) report.BootMode = bootMode;
-            if (led is not null) report.Led = led;
-            device.Health.Status = report.BootMode is null || report.BootMode.Equals("normal", StringComparison.OrdinalIgnoreCase) ? HealthStatus.Healthy : HealthStatus.Degraded;
-            device.Health.LastSeenAt = now;
-            device.UpdatedAt = now;
-            var powerEvent = false;
-            if (resetReason is not null)
+            var powerEvent = DeviceReadingMerger.Apply(device, report, new DeviceReading(now, Fresh: true)
             {
-                powerEvent = DeviceReport.IsPowerReset(resetReason) && !string.Equals(resetReason, report.ResetReason, StringComparison.OrdinalIgnoreCase);
-                report.ResetReason = resetReason;
-                if (powerEvent)
-                {
-                    report.LastPowerEventAt = now;
-                }
-            }
+                FirmwareVersion = version,
+                InactiveFirmwareVersion = inactiveVersion,
+                BootMode = bootMode,
+                Led = led,
+                ResetReason = resetReason,
+            }, now);
             var job = await db.Set<DeviceJob>().Where(j => j.ActiveDeviceId == deviceId).Select(j => (long?)j.Id).SingleOrDefaultAsync();
             db.Add(new TimelineEntry { DeviceId = deviceId, JobId = job, At = now, Kind = TimelineEntryKind.Telemetry, Message = $"Reported version {device.Firmware.ActiveVersion ?? "?"}" });
             if (powerEvent)
