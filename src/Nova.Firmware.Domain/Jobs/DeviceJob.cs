@@ -37,4 +37,10 @@ public sealed class DeviceJob
     public bool ActionClosed { get; set; }
     /// <summary>The article's "pre-flash log": the device's log, identity and slot state captured before anything is written.</summary>
     public string? PreFlashSnapshot { get; set; }
+    /// <summary>Set when a recovery run started this job (a retry, a re-attempt): its end wakes the run instead of starting another.</summary>
+    public long? RecoveryRunId { get; set; }
+    /// <summary>The classifier's confidence in <see cref="Cause"/>, in [0, 1].</summary>
+    public double? CauseConfidence { get; set; }
+    /// <summary>The lines that decided <see cref="Cause"/>.</summary>
+    public List<string>? CauseEvidence { get; set; }
 }

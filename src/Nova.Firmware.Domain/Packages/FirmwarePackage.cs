@@ -29,5 +29,11 @@ public sealed class FirmwarePackage
     /// <summary>The verified signer's certificate subject; null unless <see cref="SignatureCheck"/> is Verified.</summary>
     public string? SignedBy { get; set; }
     public DateTimeOffset ImportedAt { get; set; }
+    /// <summary>
+    /// Set when the stored copy no longer matches <see cref="Sha256"/> (found by the recovery ladder
+    /// after a checksum failure): a quarantined package is never served or flashed again.
+    /// </summary>
+    public DateTimeOffset? QuarantinedAt { get; set; }
+    public string? QuarantineReason { get; set; }
     public required string ImportedBy { get; set; }
 }

@@ -28,6 +28,7 @@ internal sealed class DeviceJobConfiguration : IEntityTypeConfiguration<DeviceJo
         b.HasIndex(j => new { j.Status, j.NextActionAt });
         b.HasIndex(j => j.DeviceId);
         b.HasIndex(j => j.UpdatedAt);
+        b.HasIndex(j => j.RecoveryRunId);
         b.HasOne<Device>().WithMany().HasForeignKey(j => j.DeviceId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<FirmwarePackage>().WithMany().HasForeignKey(j => j.PackageId).OnDelete(DeleteBehavior.Restrict);
     }

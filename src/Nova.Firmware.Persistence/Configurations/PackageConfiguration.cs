@@ -21,6 +21,7 @@ internal sealed class PackageConfiguration : IEntityTypeConfiguration<FirmwarePa
         b.Property(p => p.Format).HasConversion<EnumWireConverter<PackageFormat>>().HasMaxLength(10);
         b.Property(p => p.SignatureCheck).HasConversion<EnumWireConverter<SignatureCheck>>().HasMaxLength(20);
         b.Property(p => p.SignedBy).HasMaxLength(500);
+        b.Property(p => p.QuarantineReason).HasMaxLength(1000);
         b.HasIndex(p => p.Sha256);
         b.HasIndex(p => new { p.Vendor, p.Version });
     }
