@@ -19,4 +19,6 @@ public enum TimelineEntryKind
     /// <summary>A power event: the device came back with a power-related reset reason.</summary>
     [WireName("power")] Power = 6,
     [WireName("note")] Note = 7,
+    /// <summary>A recovery run moved on the ladder, or a technician acted.</summary>
+    [WireName("recovery")] Recovery = 8,
 }

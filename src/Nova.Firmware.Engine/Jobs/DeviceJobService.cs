@@ -7,6 +7,9 @@ using Nova.Firmware.Domain.Timeline;
 using Nova.Firmware.Engine.Drivers;
 using Nova.Firmware.Persistence;
 
+using Nova.Firmware.Domain.Recovery;
+using Nova.Firmware.Domain.Common;
+
 namespace Nova.Firmware.Engine.Jobs;
 
 public enum CreateJobError
@@ -46,6 +49,15 @@ public sealed class DeviceJobService(FirmwareDbContext db, DeviceDrivers drivers
         if (drivers.CannotFlash(device) is { } why)
         {
             return new(null, CreateJobError.CannotRun, why);
+        }
+        if (package.QuarantinedAt is not null)
+        {
+            return new(null, CreateJobError.CannotRun, $"Package {package.Vendor} {package.Version} is quarantined: {package.QuarantineReason} Re-import it from the vendor.");
+        }
+        var run = await db.Set<RecoveryRun>().AsNoTracking().Where(r => r.ActiveDeviceId == deviceId).Select(r => new { r.Id, r.Rung }).FirstOrDefaultAsync(cancellationToken);
+        if (run is not null)
+        {
+            return new(null, CreateJobError.DeviceBusy, $"Device {deviceId} is in recovery run {run.Id} ({run.Rung.ToWire()}); let it finish or close it (POST /api/v1/recoveries/{run.Id}/close) first.");
         }
         var now = time.GetUtcNow();
         var job = new DeviceJob

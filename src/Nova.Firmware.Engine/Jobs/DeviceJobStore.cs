@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Nova.Firmware.Domain.Diagnosis;
 using Nova.Firmware.Domain.Jobs;
 using Nova.Firmware.Domain.Preflight;
+using Nova.Firmware.Domain.Recovery;
 using Nova.Firmware.Domain.Timeline;
 using Nova.Firmware.Persistence;
 
@@ -16,14 +17,16 @@ public sealed record JobTransition(
     FailureCause? Cause = null,
     PreflightCheck? BlockingCheck = null,
     string? PreFlashSnapshot = null,
-    string? TimelineData = null);
+    string? TimelineData = null,
+    double? CauseConfidence = null,
+    IReadOnlyList<string>? CauseEvidence = null);
 
 /// <summary>
 /// Reads and writes device jobs the way the engine needs: leases to claim due work, and status
 /// changes as compare-and-set on the expected status (and our lease), each with its timeline entry
 /// in the same transaction. A replica that lost its lease or raced another writer changes nothing.
 /// </summary>
-public sealed class DeviceJobStore(FirmwareDbContext db, TimeProvider time)
+public sealed class DeviceJobStore(FirmwareDbContext db, TimeProvider time, Microsoft.Extensions.Options.IOptions<Recovery.RecoveryOptions> recovery)
 {
     /// <summary>
     /// Claims up to <paramref name="batch"/> due jobs whose lease is free or expired, except
@@ -94,10 +97,62 @@ public sealed class DeviceJobStore(FirmwareDbContext db, TimeProvider time)
             Message = $"{from.ToWire()} → {change.To.ToWire()}: {reason}",
             Data = change.TimelineData,
         });
+        if (change.CauseEvidence is not null || change.CauseConfidence is not null)
+        {
+            var tracked = await db.Set<DeviceJob>().SingleAsync(j => j.Id == job.Id, cancellationToken);
+            tracked.CauseConfidence = change.CauseConfidence;
+            tracked.CauseEvidence = change.CauseEvidence?.ToList();
+        }
+        await HandOverAsync(job, change, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return true;
+    }
+
+    /// <summary>
+    /// In the transaction that ends the job: a failed flash starts its recovery run (so no failure is
+    /// ever left without one, and one failure starts one run); a job a run started wakes that run.
+    /// </summary>
+    private async Task HandOverAsync(DeviceJob job, JobTransition change, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!change.To.IsTerminal())
+        {
+            return;
+        }
+        if (job.RecoveryRunId is { } runId)
+        {
+            await db.Set<RecoveryRun>().Where(r => r.Id == runId && r.ActiveDeviceId != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.NextActionAt, now), cancellationToken);
+            return;
+        }
+        if (change.To != DeviceJobStatus.Failed)
+        {
+            return;
+        }
+        if (await db.Set<RecoveryRun>().AnyAsync(r => r.ActiveDeviceId == job.DeviceId, cancellationToken))
+        {
+            // A run is already looking after this device (its job was started by hand meanwhile): it stays the one.
+            return;
+        }
+        db.Add(new RecoveryRun
+        {
+            DeviceId = job.DeviceId,
+            FailedJobId = job.Id,
+            PackageId = job.PackageId,
+            IntendedVersion = job.TargetVersion,
+            Rung = RecoveryRung.Diagnosing,
+            ActiveDeviceId = job.DeviceId,
+            Cause = change.Cause ?? FailureCause.Unknown,
+            Confidence = change.CauseConfidence ?? 0,
+            Evidence = change.CauseEvidence?.ToList() ?? [],
+            StatusReason = "The flash failed; looking at the device again before choosing the way back.",
+            ReattemptIntended = recovery.Value.ReattemptIntended,
+            CreatedAt = now,
+            UpdatedAt = now,
+            RungStartedAt = now,
+            NextActionAt = now,
+        });
     }
 
     /// <summary>Gives the lease back and says when to look again.</summary>

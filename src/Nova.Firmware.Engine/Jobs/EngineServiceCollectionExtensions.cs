@@ -6,6 +6,8 @@ using Nova.Firmware.Engine.Drivers;
 using Nova.Firmware.Engine.Observations;
 using Nova.Firmware.Engine.Options;
 
+using Nova.Firmware.Engine.Recovery;
+
 namespace Nova.Firmware.Engine.Jobs;
 
 public static class EngineServiceCollectionExtensions
@@ -30,9 +32,16 @@ public static class EngineServiceCollectionExtensions
         services.AddScoped<DeviceJobStepper>();
         services.AddScoped<DeviceJobService>();
         services.AddSingleton<DeviceJobLoop>();
+        services.AddOptions<RecoveryOptions>().Bind(configuration.GetSection(RecoveryOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecoveryOptions>, RecoveryOptionsValidator>());
+        services.AddScoped<RecoveryStore>();
+        services.AddScoped<RecoveryStepper>();
+        services.AddScoped<RecoveryService>();
+        services.AddSingleton<RecoveryLoop>();
         if (runLoops)
         {
             services.AddHostedService(sp => sp.GetRequiredService<DeviceJobLoop>());
+            services.AddHostedService(sp => sp.GetRequiredService<RecoveryLoop>());
         }
         return services;
     }

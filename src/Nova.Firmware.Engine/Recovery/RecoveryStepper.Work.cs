@@ -1,0 +1,203 @@
+using Microsoft.EntityFrameworkCore;
+using Nova.Firmware.Domain.Common;
+using Nova.Firmware.Domain.Diagnosis;
+using Nova.Firmware.Domain.Drivers;
+using Nova.Firmware.Domain.Jobs;
+using Nova.Firmware.Domain.Preflight;
+using Nova.Firmware.Domain.Recovery;
+
+namespace Nova.Firmware.Engine.Recovery;
+
+/// <summary>
+/// The rungs that start work and wait for it: the clean-up, a retry as a fresh device job, and a
+/// technician task when automation ran out.
+/// </summary>
+public sealed partial class RecoveryStepper
+{
+    public const string CleanUpCommand = "recovery-clean-up";
+
+    private async Task CleaningUpAsync(Step s, CancellationToken ct)
+    {
+        var needed = s.Package.Size;
+        var look = await LookAsync(s, ct);
+        var free = look.Device.Storage.FreeBytes;
+        if (free >= needed)
+        {
+            await RetryAsync(s, $"{free} bytes free, {needed} needed: retrying.", null, null, ct);
+            return;
+        }
+        if (s.Driver is not null && s.Driver.CanCleanUp(s.Device)
+            && await store.TryIssueAsync(s.Run, CleanUpCommand, 1, s.Owner, $"Asking the device to clear {needed - (free ?? 0)} bytes of logs, old firmware backups and snapshots.", ct))
+        {
+            var result = await s.Driver.CleanUpAsync(s.Device, needed - (free ?? 0), ct);
+            await KeepAsync(s, $"Clean-up asked: {result.Reason ?? result.Outcome.ToWire()}. Measuring again.", TimeSpan.Zero, ct);
+            return;
+        }
+        var offered = s.Driver is not null && s.Driver.CanCleanUp(s.Device);
+        if (!offered || s.Now >= s.Run.RungDeadline)
+        {
+            var shortfall = needed - (free ?? 0);
+            var why = offered ? "after the device's clean-up" : "the device offers no clean-up: sign in to its web UI (or serial console) and clear log partitions, old firmware backups or uploaded snapshots, then retry";
+            await MoveAsync(s, To(s, RecoveryRung.Blocked,
+                $"Still short of space {why}: {free?.ToString() ?? "unknown"} bytes free, {needed} needed, {shortfall} bytes missing.")
+                with { Apply = r => { r.BlockingCheck = PreflightCheck.Space; r.ShortfallBytes = shortfall; } }, ct);
+            return;
+        }
+        await KeepAsync(s, $"Waiting for the clean-up to show: {free?.ToString() ?? "unknown"} bytes free, {needed} needed.", null, ct);
+    }
+
+    /// <summary>Starts a fresh device job for the intended package (a new action: the device downloads from scratch).</summary>
+    private async Task RetryAsync(Step s, string reason, Action<RecoveryRun>? apply, string? data, CancellationToken ct)
+    {
+        var plan = RecoveryPlan.For(s.Run.Cause);
+        if (s.Run.Retries >= plan.MaxRetries)
+        {
+            await TechnicianOrBlockAsync(s, $"{reason} But the run's {plan.MaxRetries} retr{(plan.MaxRetries == 1 ? "y is" : "ies are")} used up.", ct);
+            return;
+        }
+        await StartJobAsync(s, s.Run.PackageId, s.Run.IntendedVersion, reason, apply, data, ct);
+    }
+
+    private async Task StartJobAsync(Step s, Guid packageId, string version, string reason, Action<RecoveryRun>? apply, string? data, CancellationToken ct)
+    {
+        var job = NewJob(s.Device, packageId, version, $"recovery run {s.Run.Id}", s.Now);
+        await MoveAsync(s, To(s, RecoveryRung.Retrying, $"{reason} Device job started for {version}.") with { Apply = apply, Job = job, TimelineData = data }, ct);
+    }
+
+    internal static DeviceJob NewJob(Domain.Devices.Device device, Guid packageId, string version, string createdBy, DateTimeOffset now) => new()
+    {
+        DeviceId = device.Id,
+        PackageId = packageId,
+        Status = DeviceJobStatus.Queued,
+        ActiveDeviceId = device.Id,
+        TargetVersion = version,
+        PreviousVersion = device.Firmware.ActiveVersion,
+        CreatedBy = createdBy,
+        CreatedAt = now,
+        UpdatedAt = now,
+        StepStartedAt = now,
+        NextActionAt = now,
+    };
+
+    private async Task RetryingAsync(Step s, CancellationToken ct)
+    {
+        if (s.Run.RetryJobId is not { } jobId)
+        {
+            throw new InvalidOperationException($"Recovery run {s.Run.Id} is retrying without a job.");
+        }
+        var job = await db.Set<DeviceJob>().AsNoTracking().SingleAsync(j => j.Id == jobId, ct);
+        switch (job.Status)
+        {
+            case DeviceJobStatus.Succeeded:
+                await MarkHealthyAsync(s.Device.Id, ct);
+                await MoveAsync(s, To(s, RecoveryRung.Recovered, $"Device job {job.Id} flashed and verified {job.TargetVersion}.") with { Apply = r => r.RecoveredVersion = job.TargetVersion }, ct);
+                return;
+            case DeviceJobStatus.Blocked:
+                await MoveAsync(s, To(s, RecoveryRung.Blocked, $"Device job {job.Id} was blocked: {job.StatusReason}")
+                    with { Apply = r => { r.BlockingCheck = job.BlockingCheck; r.ShortfallBytes = job.BlockingCheck == PreflightCheck.Space ? ShortfallOf(s) : null; } }, ct);
+                return;
+            case DeviceJobStatus.Cancelled:
+                await MoveAsync(s, To(s, RecoveryRung.Closed, $"Device job {job.Id} was cancelled by an operator; the run ends there."), ct);
+                return;
+            case DeviceJobStatus.Failed:
+                await AfterFailedRetryAsync(s, job, ct);
+                return;
+            case DeviceJobStatus.Queued:
+            case DeviceJobStatus.Preflight:
+            case DeviceJobStatus.Waiting:
+            case DeviceJobStatus.CleaningUp:
+            case DeviceJobStatus.Transferring:
+            case DeviceJobStatus.Flashing:
+            case DeviceJobStatus.Rebooting:
+            case DeviceJobStatus.Verifying:
+            default:
+                // Still running: the job's end wakes the run (DeviceJobStore), the recheck is a safety net.
+                await KeepAsync(s, $"Device job {job.Id} is {job.Status.ToWire()}: {job.StatusReason}", TimeSpan.FromSeconds(30), ct);
+                return;
+        }
+    }
+
+    private long? ShortfallOf(Step s) => s.Device.Storage.FreeBytes is { } free && free < s.Package.Size ? s.Package.Size - free : null;
+
+    /// <summary>A retry that failed again: causes the device cannot outgrow end the run; the others go down the ladder.</summary>
+    private async Task AfterFailedRetryAsync(Step s, DeviceJob job, CancellationToken ct)
+    {
+        var cause = job.Cause ?? FailureCause.Unknown;
+        var again = $"Device job {job.Id} failed again ({cause.ToWire()}): {job.StatusReason}";
+        PreflightCheck? check = cause switch
+        {
+            FailureCause.InsufficientSpace => PreflightCheck.Space,
+            FailureCause.ChecksumMismatch => PreflightCheck.Checksum,
+            FailureCause.WrongHardware => PreflightCheck.Compatibility,
+            FailureCause.PowerLoss or FailureCause.Unreachable or FailureCause.BootFailure or FailureCause.Unknown => null,
+            _ => null,
+        };
+        if (check is { } c)
+        {
+            var hint = cause == FailureCause.ChecksumMismatch
+                ? " Two clean transfers arrived damaged: the path to the device corrupts data (check its link, proxy or storage); not retried again."
+                : "";
+            await MoveAsync(s, To(s, RecoveryRung.Blocked, again + hint) with { Apply = r => { r.BlockingCheck = c; r.ShortfallBytes = c == PreflightCheck.Space ? ShortfallOf(s) : null; } }, ct);
+            return;
+        }
+        var entry = RecoveryPlan.For(cause).Entry;
+        if (entry == RecoveryRung.WaitingForSelfRecovery && (s.Device.Capabilities.BootLoopRetry || s.Device.Capabilities.AbSlots))
+        {
+            var wait = options.Value.SelfRecoveryWaitFor(s.Device.Model);
+            await MoveAsync(s, To(s, RecoveryRung.WaitingForSelfRecovery, $"{again} Waiting up to {wait} for the device to come back by itself.", wait), ct);
+            return;
+        }
+        await MoveAsync(s, To(s, RecoveryRung.BootingRecovery, $"{again} Looking at the device and its recovery partition."), ct);
+    }
+
+    private async Task AwaitingTechnicianAsync(Step s, CancellationToken ct)
+    {
+        var look = await LookAsync(s, ct);
+        if (look.BackNormalSince(s.Run.RungStartedAt))
+        {
+            await db.Set<TechnicianTask>().Where(t => t.RunId == s.Run.Id && t.Status == TechnicianTaskStatus.Open)
+                .ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, TechnicianTaskStatus.Cancelled)
+                    .SetProperty(t => t.Note, "The device came back before the task was done.").SetProperty(t => t.CompletedAt, s.Now), ct);
+            await MoveAsync(s, To(s, RecoveryRung.Verifying, "The device is back in normal boot before the technician task was done; verifying it.", options.Value.VerifyWait), ct);
+            return;
+        }
+        // A person is on it; asking a silent device every few seconds helps nobody.
+        await KeepAsync(s, s.Run.StatusReason, TimeSpan.FromMinutes(1), ct);
+    }
+
+    /// <summary>Automation ran out: open the technician task with the model's steps.</summary>
+    private async Task TechnicianAsync(Step s, string why, CancellationToken ct)
+    {
+        var o = options.Value;
+        var stock = await StockImageAsync(s.Device, ct);
+        var url = stock is null ? null : o.PackageFileUrl.Replace("{id}", stock.Id.ToString(), StringComparison.Ordinal);
+        var (steps, led, photos) = TechnicianSteps.Build(new TechnicianStepsInput(s.Device, o.ProfileFor(s.Device.Model), s.Run.Cause, stock, url, o.TftpServer));
+        var task = new TechnicianTask
+        {
+            DeviceId = s.Device.Id,
+            Status = TechnicianTaskStatus.Open,
+            Title = $"Recover {s.Device.Name ?? s.Device.ControllerId} ({s.Device.Model} rev {s.Device.HardwareRevision})" + (s.Device.Site is { } site ? $" at {site}" : ""),
+            Reason = why,
+            Steps = steps,
+            WaitForLed = led,
+            PhotosWanted = photos,
+            SdImagePackageId = s.Device.Capabilities.SdSlot ? stock?.Id : null,
+            SdImageSha256 = s.Device.Capabilities.SdSlot ? stock?.Sha256 : null,
+            SdImageUrl = s.Device.Capabilities.SdSlot ? url : null,
+            CreatedAt = s.Now,
+        };
+        await MoveAsync(s, new RungChange(RecoveryRung.AwaitingTechnician, $"{why} A technician task is open with the steps for {s.Device.Model}.", s.Now + TimeSpan.FromMinutes(1)) { Task = task }, ct);
+    }
+
+    /// <summary>Retries used up: a device that is down needs a person; one that is up ends blocked with the reason.</summary>
+    private async Task TechnicianOrBlockAsync(Step s, string why, CancellationToken ct)
+    {
+        var look = await LookAsync(s, ct);
+        if (look.BackNormalSince(s.Run.CreatedAt))
+        {
+            await MoveAsync(s, To(s, RecoveryRung.Blocked, $"{why} The device runs {look.Version ?? "an unreported version"}; nothing more is tried automatically."), ct);
+            return;
+        }
+        await TechnicianAsync(s, why, ct);
+    }
+}
