@@ -27,7 +27,7 @@ public sealed class RecoveryOptions
     /// <summary>The TFTP server as devices reach it ("host:port"), for re-flashes and technician steps; null when it is off.</summary>
     public string? TftpServer { get; set; }
     /// <summary>Where a technician downloads a package's file ("{id}" is replaced); relative to the server unless absolute.</summary>
-    public string PackageFileUrl { get; set; } = "/api/v1/packages/{id}/file";
+    public string PackageFileUrl { get; set; } = "/api/v1/packages/{id}/content";
     /// <summary>Per-model recovery steps and waits, keyed by model name.</summary>
     public Dictionary<string, RecoveryModelProfile> Models { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

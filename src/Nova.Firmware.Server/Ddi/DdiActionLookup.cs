@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Domain.Jobs;
+using Nova.Firmware.Domain.Recovery;
 using Nova.Firmware.Persistence;
 
 namespace Nova.Firmware.Server.Ddi;
@@ -23,7 +24,10 @@ public sealed record DdiPollState(long? JobId, DeviceJobStatus? Status, bool Act
     /// version it now runs). Only until they arrive: SWUpdate answers a configData link instead of
     /// acting on a deployment in that poll cycle.
     /// </summary>
-    public bool WantsConfigData => ReportedAt is null || (Status == DeviceJobStatus.Verifying && ReportedAt < StepStartedAt);
+    public bool WantsConfigData => ReportedAt is null || ((Status == DeviceJobStatus.Verifying || Recovering) && ReportedAt < StepStartedAt);
+
+    /// <summary>No job, but a recovery run looks at the device: StepStartedAt is the run's rung start.</summary>
+    public bool Recovering { get; init; }
 }
 
 /// <summary>
@@ -106,6 +110,17 @@ public sealed class DdiActionLookup(IServiceScopeFactory scopes, IOptions<DdiOpt
                 })
                 .ToListAsync(ct);
             var open = rows.ToDictionary(r => r.DeviceId, r => new DdiPollState(r.Id, r.Status, r.ActionClosed, r.CancelRequested, r.StepStartedAt, r.ReportedAt));
+            // A device in a recovery run without a job of its own is asked for its attributes until
+            // it sends them after the rung started: the ladder judges it by its version and boot mode.
+            var recovering = await db.Set<RecoveryRun>().AsNoTracking()
+                .Where(r => r.ActiveDeviceId != null)
+                .GroupJoin(db.Set<DeviceReport>(), r => r.DeviceId, rep => rep.DeviceId, (r, reports) => new { r, reports })
+                .SelectMany(x => x.reports.DefaultIfEmpty(), (x, rep) => new { x.r.DeviceId, x.r.RungStartedAt, ReportedAt = rep == null ? (DateTimeOffset?)null : rep.ReportedAt })
+                .ToListAsync(ct);
+            foreach (var r in recovering.Where(r => !open.ContainsKey(r.DeviceId)))
+            {
+                open[r.DeviceId] = new DdiPollState(null, null, false, false, r.RungStartedAt, r.ReportedAt) { Recovering = true };
+            }
             current = new Snapshot(takenAt, open);
             _snapshot = current;
             return current;

@@ -5,6 +5,7 @@ using Nova.Firmware.Server.Endpoints.Management.Accounts;
 using Nova.Firmware.Server.Endpoints.Management.Credentials;
 using Nova.Firmware.Server.Endpoints.Management.Devices;
 using Nova.Firmware.Server.Endpoints.Management.Discovery;
+using Nova.Firmware.Server.Endpoints.Management.Recovery;
 
 namespace Nova.Firmware.Server.Endpoints;
 
@@ -26,6 +27,8 @@ public static class EndpointMap
         api.MapApiKeyEndpoints();
         api.MapAuditEndpoints();
         api.MapPackageEndpoints();
+        api.MapRecoveryEndpoints();
+        api.MapTechnicianTaskEndpoints();
         return api;
     }
 

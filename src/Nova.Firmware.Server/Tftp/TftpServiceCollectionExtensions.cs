@@ -15,6 +15,16 @@ public static class TftpServiceCollectionExtensions
         services.AddSingleton<TftpTimelineRecorder>();
         services.AddSingleton<TftpRescueServer>();
         services.AddHostedService(sp => sp.GetRequiredService<TftpRescueServer>());
+        // The recovery ladder re-flashes over TFTP only when this server runs; devices reach it at
+        // the bind address unless Nova:Recovery:TftpServer names the address they must use.
+        services.AddOptions<Engine.Recovery.RecoveryOptions>().PostConfigure<IOptions<TftpOptions>>((recovery, tftp) =>
+        {
+            if (recovery.TftpServer is null && tftp.Value.Enabled)
+            {
+                var host = tftp.Value.BindAddress is "0.0.0.0" or "::" ? System.Net.Dns.GetHostName() : tftp.Value.BindAddress;
+                recovery.TftpServer = $"{host}:{tftp.Value.Port}";
+            }
+        });
         return services;
     }
 }

@@ -39,6 +39,11 @@ public sealed record JobResponse(
 {
     /// <summary>For a waiting job: when the engine looks again at what holds it back (the reason says what).</summary>
     public DateTimeOffset? RecheckAt { get; init; }
+    /// <summary>The classifier's confidence in the cause, in [0, 1], and the lines that decided it.</summary>
+    public double? CauseConfidence { get; init; }
+    public IReadOnlyList<string>? CauseEvidence { get; init; }
+    /// <summary>Set on a job a recovery run started (a retry, a re-attempt, an approved proposal).</summary>
+    public long? RecoveryRunId { get; init; }
 
     public static JobResponse From(DeviceJob j, IReadOnlyList<TimelineEntry>? timeline = null) => new(
         j.Id, j.DeviceId, j.PackageId, j.Status.ToWire(), j.Cause?.ToWire(), j.BlockingCheck?.ToWire(), j.StatusReason,
@@ -46,6 +51,9 @@ public sealed record JobResponse(
         TimelineEntryResponse.ParseData(j.PreFlashSnapshot), timeline?.Select(TimelineEntryResponse.From).ToList())
     {
         RecheckAt = j.Status == DeviceJobStatus.Waiting ? j.NextActionAt : null,
+        CauseConfidence = j.CauseConfidence,
+        CauseEvidence = j.CauseEvidence,
+        RecoveryRunId = j.RecoveryRunId,
     };
 }
 

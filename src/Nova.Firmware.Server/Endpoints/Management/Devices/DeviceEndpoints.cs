@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Nova.Firmware.Domain.Common;
 using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Domain.Jobs;
+using Nova.Firmware.Domain.Recovery;
 using Nova.Firmware.Domain.Timeline;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Auth;
@@ -160,8 +161,15 @@ public static class DeviceEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Device has an active device job",
                 detail: $"Device {id} has device job {active} in progress; cancel it (POST /api/v1/jobs/{active}/cancel) or let it end, then delete the device.");
         }
+        if (await db.Set<RecoveryRun>().AsNoTracking().Where(r => r.ActiveDeviceId == id).Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken) is { } run)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Device is being recovered",
+                detail: $"Device {id} is in recovery run {run}; close it (POST /api/v1/recoveries/{run}/close) or let it end, then delete the device.");
+        }
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Set<TimelineEntry>().Where(t => t.DeviceId == id).ExecuteDeleteAsync(cancellationToken);
+        // Ended recovery runs go with the device (their tasks and photos by cascade).
+        await db.Set<RecoveryRun>().Where(r => r.DeviceId == id && r.ActiveDeviceId == null).ExecuteDeleteAsync(cancellationToken);
         // Commands go with their jobs (cascade). A job that became active meanwhile keeps the device: the delete below then fails the foreign key.
         await db.Set<DeviceJob>().Where(j => j.DeviceId == id && j.ActiveDeviceId == null).ExecuteDeleteAsync(cancellationToken);
         int deleted;
