@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Domain.Drivers;
 using Nova.Firmware.Domain.Jobs;
+using Nova.Firmware.Domain.Recovery;
 using Nova.Firmware.Domain.Timeline;
 using Nova.Firmware.Engine.Jobs;
 using Nova.Firmware.Persistence;
@@ -56,8 +58,13 @@ public sealed class ObservationSink(FirmwareDbContext db, JobWakeup wakeup, Time
                 jobs.Add(id);
             }
         }
+        await EchoPowerEventsToFeedAsync(observations, now, jobs, ct);
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
+        // A device in a recovery run: the run looks at the news now rather than at its next re-check.
+        var devices = observations.Select(o => o.DeviceId).Distinct().ToList();
+        await db.Set<RecoveryRun>().Where(r => r.ActiveDeviceId != null && devices.Contains(r.DeviceId) && r.NextActionAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.NextActionAt, now), ct);
         if (jobs.Count > 0)
         {
             // Due now: whichever replica's loop looks next steps the job with this news.
@@ -66,5 +73,42 @@ public sealed class ObservationSink(FirmwareDbContext db, JobWakeup wakeup, Time
             wakeup.Wake();
         }
         return jobs;
+    }
+
+    /// <summary>
+    /// A power event is rarely one device's alone: a brownout on a PoE switch resets every port.
+    /// Devices on the same feed with a job in progress get the event on their own timeline, so a
+    /// flash that fails there shows the brownout that explains it.
+    /// </summary>
+    private async Task EchoPowerEventsToFeedAsync(IReadOnlyList<DeviceObservation> observations, DateTimeOffset now, List<long> jobs, CancellationToken ct)
+    {
+        foreach (var o in observations.Where(o => o.Kind == TimelineEntryKind.Power))
+        {
+            var source = await db.Set<Device>().AsNoTracking().Where(d => d.Id == o.DeviceId)
+                .Select(d => new { d.ControllerId, d.PowerFeed.SwitchId }).SingleOrDefaultAsync(ct);
+            if (source?.SwitchId is not { } feed)
+            {
+                continue;
+            }
+            var mates = await db.Set<DeviceJob>().AsNoTracking()
+                .Where(j => j.ActiveDeviceId != null && j.DeviceId != o.DeviceId)
+                .Join(db.Set<Device>().Where(d => d.PowerFeed.SwitchId == feed), j => j.DeviceId, d => d.Id, (j, d) => new { j.Id, j.DeviceId })
+                .ToListAsync(ct);
+            foreach (var mate in mates)
+            {
+                db.Add(new TimelineEntry
+                {
+                    DeviceId = mate.DeviceId,
+                    JobId = mate.Id,
+                    At = now,
+                    Kind = TimelineEntryKind.Power,
+                    Message = $"Power event on feed {feed}: {source.ControllerId} {o.Message.TrimEnd('.').Replace("The device", "", StringComparison.Ordinal).Trim()}.",
+                });
+                if (!jobs.Contains(mate.Id))
+                {
+                    jobs.Add(mate.Id);
+                }
+            }
+        }
     }
 }

@@ -48,6 +48,8 @@ public static class DdiValues
         public const string BootMode = "bootMode";
         public const string Led = "led";
         public const string Kind = "kind";
+        /// <summary>How many boots the last good boot took (U-Boot's bootcount when it was marked good).</summary>
+        public const string BootCount = "bootcount";
     }
 
     public static string FormatSleep(TimeSpan sleep) => $"{(int)sleep.TotalHours:00}:{sleep.Minutes:00}:{sleep.Seconds:00}";

@@ -47,6 +47,7 @@ public sealed partial class SimulatedDevice
             {
                 power.ThrowIfCancellationRequested();
                 BootAttempts++;
+                _bootsSinceGood++;
                 Bootloader.BootCount++;
                 if (Bootloader.BootCount <= Bootloader.BootLimit)
                 {
@@ -127,6 +128,8 @@ public sealed partial class SimulatedDevice
             Bootloader.BootCount = 0;
             Bootloader.UpgradeAvailable = false;
             _stagedRetryUsed = false;
+            BootsToLastGoodBoot = _bootsSinceGood;
+            _bootsSinceGood = 0;
             if (StagedImage is { } staged && staged.Sha256 == slot.Image?.Sha256)
             {
                 StagedImage = null;

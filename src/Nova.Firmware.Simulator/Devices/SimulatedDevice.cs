@@ -64,6 +64,9 @@ public sealed partial class SimulatedDevice
     public int FlashCount { get; private set; }
     /// <summary>Every boot attempt since the simulation started (the bootloader's counter resets).</summary>
     public int BootAttempts { get; private set; }
+    /// <summary>How many boot attempts the last good boot took (1 for a clean boot; more after a boot loop or fallback).</summary>
+    public int BootsToLastGoodBoot { get; private set; }
+    private int _bootsSinceGood;
     public ImageFacts? StagedImage { get; private set; }
     public PendingUpdate? PendingUpdate { get; set; }
     /// <summary>Actions the agent already closed (kept like SWUpdate's state so an action never runs twice).</summary>

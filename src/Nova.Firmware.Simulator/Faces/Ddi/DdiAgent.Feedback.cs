@@ -98,6 +98,7 @@ public sealed partial class DdiAgent
             [DdiValues.Attributes.ResetReason] = Wire.Name(truth.ResetReason),
             [DdiValues.Attributes.BootMode] = Wire.Name(truth.Mode),
             [DdiValues.Attributes.Led] = Wire.Name(truth.Led),
+            [DdiValues.Attributes.BootCount] = device.BootsToLastGoodBoot.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 }
