@@ -24,10 +24,13 @@ public sealed partial class RecoveryStepper
         var job = await db.Set<DeviceJob>().AsNoTracking().SingleAsync(j => j.Id == s.Run.FailedJobId, ct);
         var diagnosis = await DiagnoseAsync(s, job, look, ct);
         var back = look.BackNormalSince(job.UpdatedAt);
-        if (!back)
+        // A device refused the image before writing (space, checksum, hardware) still runs its old
+        // firmware. Any other failure may have left it down: until it is seen back in normal boot it
+        // is not healthy, whatever it said before the flash.
+        var refusedBeforeWriting = diagnosis.Cause is FailureCause.InsufficientSpace or FailureCause.ChecksumMismatch or FailureCause.WrongHardware;
+        if (!back && !refusedBeforeWriting)
         {
-            // A device that is not back in normal boot is not healthy, whatever it said before the flash.
-            await db.Set<Device>().Where(d => d.Id == s.Device.Id && d.Health.Status == HealthStatus.Healthy)
+            await db.Set<Device>().Where(d => d.Id == s.Device.Id && (d.Health.Status == HealthStatus.Healthy || d.Health.Status == HealthStatus.Unknown))
                 .ExecuteUpdateAsync(u => u.SetProperty(d => d.Health.Status, HealthStatus.Degraded), ct);
         }
         var plan = RecoveryPlan.For(diagnosis.Cause);

@@ -17,12 +17,23 @@ public static class TftpServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<TftpRescueServer>());
         // The recovery ladder re-flashes over TFTP only when this server runs; devices reach it at
         // the bind address unless Nova:Recovery:TftpServer names the address they must use.
-        services.AddOptions<Engine.Recovery.RecoveryOptions>().PostConfigure<IOptions<TftpOptions>>((recovery, tftp) =>
+        // Read from the raw section, not the validated options: a bad TFTP setting must be reported
+        // by the TFTP validator, once, not surface first through the recovery options.
+        services.AddOptions<Engine.Recovery.RecoveryOptions>().PostConfigure(recovery =>
         {
-            if (recovery.TftpServer is null && tftp.Value.Enabled)
+            var tftp = new TftpOptions();
+            try
             {
-                var host = tftp.Value.BindAddress is "0.0.0.0" or "::" ? System.Net.Dns.GetHostName() : tftp.Value.BindAddress;
-                recovery.TftpServer = $"{host}:{tftp.Value.Port}";
+                configuration.GetSection(TftpOptions.Section).Bind(tftp);
+            }
+            catch (InvalidOperationException)
+            {
+                return; // unparsable: the TFTP options report it at start
+            }
+            if (recovery.TftpServer is null && tftp.Enabled)
+            {
+                var host = tftp.BindAddress is "0.0.0.0" or "::" ? System.Net.Dns.GetHostName() : tftp.BindAddress;
+                recovery.TftpServer = $"{host}:{tftp.Port}";
             }
         });
         return services;
