@@ -1,3 +1,4 @@
+using Nova.Firmware.Server.Articles;
 using Nova.Firmware.Server.Ddi;
 using Nova.Firmware.Server.Endpoints.Management;
 using Nova.Firmware.Server.Auditing;
@@ -11,6 +12,7 @@ namespace Nova.Firmware.Server.Endpoints;
 /// <summary>
 /// The two audiences, kept apart: the management API (operators, CLI, console) under /api/v1,
 /// and the device-facing API (DDI, artifact downloads). Each resource maps itself in its own file.
+/// Beside them, pages anyone may read: the support articles that failures link to.
 /// </summary>
 public static class EndpointMap
 {
@@ -26,7 +28,14 @@ public static class EndpointMap
         api.MapApiKeyEndpoints();
         api.MapAuditEndpoints();
         api.MapPackageEndpoints();
+        api.MapArticleEndpoints();
         return api;
+    }
+
+    public static IEndpointRouteBuilder MapPublicPages(this IEndpointRouteBuilder app)
+    {
+        app.MapArticlePages();
+        return app;
     }
 
     public static IEndpointRouteBuilder MapDeviceFacingEndpoints(this IEndpointRouteBuilder app)

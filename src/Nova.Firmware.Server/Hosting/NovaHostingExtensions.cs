@@ -74,6 +74,7 @@ public static class NovaHostingExtensions
         services.AddTftpRescueServer(builder.Configuration);
         services.AddCameraCredentials(builder.Configuration, dataDirectory);
         services.AddOnvifDiscovery(builder.Configuration);
+        services.AddSingleton(_ => Articles.ArticleLibrary.LoadEmbedded());
         return builder;
     }
 
@@ -108,6 +109,7 @@ public static class NovaHostingExtensions
         var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Viewer);
         api.MapManagementEndpoints();
         app.MapDeviceFacingEndpoints();
+        app.MapPublicPages();
         return app;
     }
 }

@@ -3,6 +3,7 @@ using Nova.Firmware.Domain.Common;
 using Nova.Firmware.Domain.Jobs;
 using Nova.Firmware.Domain.Preflight;
 using Nova.Firmware.Domain.Timeline;
+using Nova.Firmware.Server.Articles;
 
 namespace Nova.Firmware.Server.Endpoints.Management;
 
@@ -40,12 +41,16 @@ public sealed record JobResponse(
     /// <summary>For a waiting job: when the engine looks again at what holds it back (the reason says what).</summary>
     public DateTimeOffset? RecheckAt { get; init; }
 
+    /// <summary>For a job with a cause: the article section that explains it (a page anyone can read).</summary>
+    public string? ArticleUrl { get; init; }
+
     public static JobResponse From(DeviceJob j, IReadOnlyList<TimelineEntry>? timeline = null) => new(
         j.Id, j.DeviceId, j.PackageId, j.Status.ToWire(), j.Cause?.ToWire(), j.BlockingCheck?.ToWire(), j.StatusReason,
         j.TargetVersion, j.PreviousVersion, j.CancelRequested, j.CreatedBy, j.CreatedAt, j.UpdatedAt,
         TimelineEntryResponse.ParseData(j.PreFlashSnapshot), timeline?.Select(TimelineEntryResponse.From).ToList())
     {
         RecheckAt = j.Status == DeviceJobStatus.Waiting ? j.NextActionAt : null,
+        ArticleUrl = j.Cause is { } cause ? ArticleLinks.ForCause(cause) : null,
     };
 }
 
