@@ -6,6 +6,7 @@ using Nova.Firmware.Server.Endpoints.Management.Accounts;
 using Nova.Firmware.Server.Endpoints.Management.Credentials;
 using Nova.Firmware.Server.Endpoints.Management.Devices;
 using Nova.Firmware.Server.Endpoints.Management.Discovery;
+using Nova.Firmware.Server.Rma;
 
 namespace Nova.Firmware.Server.Endpoints;
 
@@ -22,6 +23,7 @@ public static class EndpointMap
         api.MapPreflightEndpoints();
         api.MapDeviceTokenEndpoints();
         api.MapDeviceEndpoints();
+        api.MapRmaEndpoints();
         api.MapCredentialEndpoints();
         api.MapDiscoveryEndpoints();
         api.MapUserEndpoints();

@@ -12,6 +12,7 @@ using Nova.Firmware.Server.Auth;
 using Nova.Firmware.Server.Credentials;
 using Nova.Firmware.Server.Endpoints;
 using Nova.Firmware.Server.Endpoints.Management.Discovery;
+using Nova.Firmware.Server.Rma;
 using Nova.Firmware.Server.Tftp;
 
 namespace Nova.Firmware.Server.Hosting;
@@ -75,6 +76,7 @@ public static class NovaHostingExtensions
         services.AddCameraCredentials(builder.Configuration, dataDirectory);
         services.AddOnvifDiscovery(builder.Configuration);
         services.AddSingleton(_ => Articles.ArticleLibrary.LoadEmbedded());
+        services.AddRmaBundles(builder.Configuration);
         return builder;
     }
 
