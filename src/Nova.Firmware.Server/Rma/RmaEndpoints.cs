@@ -12,7 +12,7 @@ public static class RmaEndpoints
         api.MapGet("/devices/{id:guid}/rma-bundle", DownloadAsync)
             .WithTags("Devices")
             .WithSummary("The device's RMA evidence bundle (zip): identity, firmware history, pre-flash logs, live system log, timeline, diagnosis, photos.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "application/zip")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
