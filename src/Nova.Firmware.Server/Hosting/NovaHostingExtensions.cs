@@ -12,6 +12,7 @@ using Nova.Firmware.Server.Auth;
 using Nova.Firmware.Server.Credentials;
 using Nova.Firmware.Server.Endpoints;
 using Nova.Firmware.Server.Endpoints.Management.Discovery;
+using Nova.Firmware.Server.Rma;
 using Nova.Firmware.Server.Tftp;
 
 namespace Nova.Firmware.Server.Hosting;
@@ -74,6 +75,8 @@ public static class NovaHostingExtensions
         services.AddTftpRescueServer(builder.Configuration);
         services.AddCameraCredentials(builder.Configuration, dataDirectory);
         services.AddOnvifDiscovery(builder.Configuration);
+        services.AddSingleton(_ => Articles.ArticleLibrary.LoadEmbedded());
+        services.AddRmaBundles(builder.Configuration);
         return builder;
     }
 
@@ -108,6 +111,7 @@ public static class NovaHostingExtensions
         var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Viewer);
         api.MapManagementEndpoints();
         app.MapDeviceFacingEndpoints();
+        app.MapPublicPages();
         return app;
     }
 }

@@ -204,11 +204,27 @@ public sealed class RecoveryApiTests
         var inventory = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/devices/{device.Id}");
         Assert.Equal("degraded", inventory.GetProperty("health").GetProperty("status").GetString());
 
-        using var fail = await admin.PostAsJsonAsync($"/api/v1/technician-tasks/{run.GetProperty("technicianTaskId").GetInt64()}/fail", new { note = "no LED at all" });
+        var taskId = run.GetProperty("technicianTaskId").GetInt64();
+        var jpeg = RandomNumberGenerator.GetBytes(1024);
+        using var photo = new ByteArrayContent(jpeg);
+        photo.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync($"/api/v1/technician-tasks/{taskId}/photos?fileName=leds.jpg", photo)).StatusCode);
+
+        using var fail = await admin.PostAsJsonAsync($"/api/v1/technician-tasks/{taskId}/fail", new { note = "no LED at all" });
 
         Assert.Equal(HttpStatusCode.OK, fail.StatusCode);
         var rma = await RunAsync(server, device.Id, "rma");
         Assert.Contains("no LED at all", rma.GetProperty("statusReason").GetString(), StringComparison.Ordinal);
+        // The bundle for the vendor holds the technician's photo and the diagnosis.
+        using var bundle = new System.IO.Compression.ZipArchive(new MemoryStream(await admin.GetByteArrayAsync($"/api/v1/devices/{device.Id}/rma-bundle")));
+        var photoEntry = Assert.Single(bundle.Entries, e => e.FullName.StartsWith("photos/", StringComparison.Ordinal) && e.FullName.EndsWith("leds.jpg", StringComparison.Ordinal));
+        using (var read = new MemoryStream())
+        {
+            await using var stream = await photoEntry.OpenAsync();
+            await stream.CopyToAsync(read);
+            Assert.Equal(jpeg, read.ToArray());
+        }
+        Assert.Contains(bundle.Entries, e => e.FullName == "diagnosis.json");
     }
 
     [Fact]

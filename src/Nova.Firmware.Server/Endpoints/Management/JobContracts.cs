@@ -3,6 +3,7 @@ using Nova.Firmware.Domain.Common;
 using Nova.Firmware.Domain.Jobs;
 using Nova.Firmware.Domain.Preflight;
 using Nova.Firmware.Domain.Timeline;
+using Nova.Firmware.Server.Articles;
 
 namespace Nova.Firmware.Server.Endpoints.Management;
 
@@ -45,6 +46,9 @@ public sealed record JobResponse(
     /// <summary>Set on a job a recovery run started (a retry, a re-attempt, an approved proposal).</summary>
     public long? RecoveryRunId { get; init; }
 
+    /// <summary>For a job with a cause: the article section that explains it (a page anyone can read).</summary>
+    public string? ArticleUrl { get; init; }
+
     public static JobResponse From(DeviceJob j, IReadOnlyList<TimelineEntry>? timeline = null) => new(
         j.Id, j.DeviceId, j.PackageId, j.Status.ToWire(), j.Cause?.ToWire(), j.BlockingCheck?.ToWire(), j.StatusReason,
         j.TargetVersion, j.PreviousVersion, j.CancelRequested, j.CreatedBy, j.CreatedAt, j.UpdatedAt,
@@ -54,6 +58,7 @@ public sealed record JobResponse(
         CauseConfidence = j.CauseConfidence,
         CauseEvidence = j.CauseEvidence,
         RecoveryRunId = j.RecoveryRunId,
+        ArticleUrl = j.Cause is { } cause ? ArticleLinks.ForCause(cause) : null,
     };
 }
 
