@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Domain.Diagnosis;
 using Nova.Firmware.Domain.Jobs;
 using Nova.Firmware.Domain.Preflight;
@@ -30,7 +31,10 @@ public sealed partial class DeviceJobStepper
                 {
                     var seenSince = s.Device.Health.LastSeenAt is { } seen && seen >= s.Job.StepStartedAt;
                     var diagnosis = await DiagnoseAsync(s, neverReturned: !seenSince, fellBack: false, ct);
-                    var cause = diagnosis.Cause == FailureCause.Unknown && seenSince ? FailureCause.BootFailure : diagnosis.Cause;
+                    // Seen since is not failed to boot: a healthy device that simply does not report its
+                    // version stays unknown. Only a device that says it is not in normal boot is a boot failure.
+                    var notNormal = seenSince && s.Report is { } r && r.ReportedAt >= s.Job.StepStartedAt && !DeviceHealthRule.IsNormalBootMode(r.BootMode);
+                    var cause = diagnosis.Cause == FailureCause.Unknown && notNormal ? FailureCause.BootFailure : diagnosis.Cause;
                     await MoveAsync(s.Job, s.Owner, new JobTransition(DeviceJobStatus.Failed,
                         $"Not verified within {s.Deadlines.Health}: {result.Reason} {diagnosis.Evidence}", s.Now, cause), ct);
                     return;

@@ -195,6 +195,26 @@ public sealed class DeadlineTests
     }
 
     [Fact]
+    public async Task Health_DeviceBackAndPollingButNeverReportsItsVersion_UnknownNotBootFailure()
+    {
+        await using var engine = await EngineHarness.StartAsync();
+        var (device, jobId) = await engine.StartTransferAsync();
+        await engine.FeedbackAsync(jobId, E.Closed, F.Success, "Update Installed.");
+        await engine.StepUntilIdleAsync();
+        Assert.Equal(DeviceJobStatus.Verifying, (await engine.JobAsync(jobId)).Status);
+
+        // It polls, healthy, but never sends a version: nothing says the new image failed to boot.
+        engine.Advance(TimeSpan.FromSeconds(30));
+        await engine.PollAsync(device.Id);
+        engine.Advance(engine.Options.Deadlines.Health);
+        await engine.StepUntilIdleAsync();
+
+        var job = await engine.JobAsync(jobId);
+        Assert.Equal(DeviceJobStatus.Failed, job.Status);
+        Assert.Equal(FailureCause.Unknown, job.Cause);
+    }
+
+    [Fact]
     public async Task CleanUp_SpaceNeverFreed_WaitsUntilCleanUpDeadlineThenBlocksOnSpace()
     {
         await using var engine = await EngineHarness.StartAsync();
