@@ -40,10 +40,10 @@ public sealed class PackageStore(FirmwareDbContext db)
 
     /// <summary>
     /// The packages a compatibility check should look at for one vendor (and kind): the database
-    /// narrows by vendor, the domain rule decides the rest.
+    /// narrows by vendor, the domain rule decides the rest. A quarantined package is never a candidate.
     /// </summary>
     public Task<List<FirmwarePackage>> CandidatesAsync(string vendor, PackageKind? kind, CancellationToken cancellationToken) =>
-        Filter(Packages, vendor, kind).ToListAsync(cancellationToken);
+        Filter(Packages, vendor, kind).Where(p => p.QuarantinedAt == null).ToListAsync(cancellationToken);
 
     /// <summary>Deletes the row; returns the deleted package, or null when there was none.</summary>
     public async Task<FirmwarePackage?> DeleteAsync(Guid id, CancellationToken cancellationToken)

@@ -31,6 +31,11 @@ public static class DdiArtifactHandler
         {
             return TypedResults.Problem(title: "No such artifact", detail: "This device has no action for that artifact.", statusCode: StatusCodes.Status404NotFound);
         }
+        if (package.QuarantinedAt is not null)
+        {
+            // The stored copy no longer matches its hash: never hand it to a device, even mid-action.
+            return TypedResults.Problem(title: "Artifact quarantined", detail: $"{package.FileName} is quarantined: {package.QuarantineReason}", statusCode: StatusCodes.Status410Gone);
+        }
         var range = request.Headers.Range.ToString();
         await sink.RecordAsync(new DeviceObservation(who.Id, TimelineEntryKind.Transfer,
             string.IsNullOrEmpty(range) ? $"Download of {package.FileName} started." : $"Download of {package.FileName} resumed ({range}).", JobId: job.Id), ct);

@@ -9,9 +9,17 @@ public sealed record PackageResponse(
     string Kind, string Format, string FileName, long Size, string Sha256, string Sha1, string Md5,
     string? ReleaseNotes, string? Signature, string SignatureCheck, string? SignedBy, DateTimeOffset ImportedAt, string ImportedBy, string ContentUrl)
 {
+    /// <summary>Set when the stored copy was found not to match its SHA-256: never flashed or served again.</summary>
+    public DateTimeOffset? QuarantinedAt { get; init; }
+    public string? QuarantineReason { get; init; }
+
     public static PackageResponse From(FirmwarePackage p) => new(
         p.Id, p.Vendor, p.Version, p.Models, p.HardwareRevisions, p.Soc, p.Kind.ToWire(), p.Format.ToWire(), p.FileName, p.Size,
-        p.Sha256, p.Sha1, p.Md5, p.ReleaseNotes, p.Signature, p.SignatureCheck.ToWire(), p.SignedBy, p.ImportedAt, p.ImportedBy, $"/api/v1/packages/{p.Id}/content");
+        p.Sha256, p.Sha1, p.Md5, p.ReleaseNotes, p.Signature, p.SignatureCheck.ToWire(), p.SignedBy, p.ImportedAt, p.ImportedBy, $"/api/v1/packages/{p.Id}/content")
+    {
+        QuarantinedAt = p.QuarantinedAt,
+        QuarantineReason = p.QuarantineReason,
+    };
 }
 
 public sealed record PackageListResponse(IReadOnlyList<PackageResponse> Items, int Page, int PageSize, int Total);
