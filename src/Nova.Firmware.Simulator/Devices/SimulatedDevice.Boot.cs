@@ -83,7 +83,12 @@ public sealed partial class SimulatedDevice
                 GoodBoot(slot, power);
                 return;
             }
-            Log(WhyNoBoot(slot));
+            var why = WhyNoBoot(slot);
+            Log(why);
+            lock (_gate)
+            {
+                LastBootFailure = why;
+            }
             lock (_gate)
             {
                 power.ThrowIfCancellationRequested();
@@ -166,6 +171,7 @@ public sealed partial class SimulatedDevice
         { Image.Recognised: false } => $"slot {slot.Name}: Bad Magic Number, watchdog reset",
         { Image.Intact: false } => $"slot {slot.Name}: Verifying Checksum ... Bad Data CRC, watchdog reset",
         { WillPanic: true } => $"slot {slot.Name}: Kernel panic - not syncing: VFS: Unable to mount root fs, watchdog reset",
-        _ => $"slot {slot.Name}: image for {slot.Image!.Soc} rev {string.Join('/', slot.Image.HwRevisions)} does not start on {Spec.Soc} rev {Spec.HwRevision}, watchdog reset",
+        // U-Boot's words when the kernel image is built for another CPU (image_check_arch).
+        _ => $"slot {slot.Name}: Unsupported Architecture (image for {slot.Image!.Soc} rev {string.Join('/', slot.Image.HwRevisions)}, board is {Spec.Soc} rev {Spec.HwRevision}), watchdog reset",
     };
 }

@@ -100,6 +100,7 @@ public sealed partial class SimulatedDevice
             cancellationToken.ThrowIfCancellationRequested();
             FlashCount++;
             slot.BeginWrite();
+            LastBootFailure = null;
         }
         Log($"writing slot {slot.Name}: {image.Version ?? "unknown image"} ({image.Size} bytes)");
         Set(cancellationToken, Mode == DeviceMode.Booting ? DeviceMode.Booting : Mode, LedState.BlinkingAmber, DeviceActivity.Writing);

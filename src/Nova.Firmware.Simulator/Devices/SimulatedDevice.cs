@@ -67,6 +67,12 @@ public sealed partial class SimulatedDevice
     /// <summary>How many boot attempts the last good boot took (1 for a clean boot; more after a boot loop or fallback).</summary>
     public int BootsToLastGoodBoot { get; private set; }
     private int _bootsSinceGood;
+    /// <summary>
+    /// Why the last failed boot failed, as the bootloader or kernel printed it. Real agents read it
+    /// after the fallback from the previous boot's console log (pstore, a bootloader log partition)
+    /// and report it with the failure.
+    /// </summary>
+    public string? LastBootFailure { get; private set; }
     public ImageFacts? StagedImage { get; private set; }
     public PendingUpdate? PendingUpdate { get; set; }
     /// <summary>Actions the agent already closed (kept like SWUpdate's state so an action never runs twice).</summary>

@@ -97,7 +97,7 @@ public sealed class PowerAndBootTests
         var truth = await sim.WaitForAsync("gw-careless", t => t.Mode == DeviceMode.Normal, Timeout);
         Assert.True(truth.FellBack);
         Assert.Equal("1.0.0", truth.RunningVersion);
-        Assert.Contains(truth.SystemLog, line => line.Contains("does not start on aarch64", StringComparison.Ordinal));
+        Assert.Contains(truth.SystemLog, line => line.Contains("Unsupported Architecture", StringComparison.Ordinal) && line.Contains("board is aarch64", StringComparison.Ordinal));
     }
 
     [Fact]

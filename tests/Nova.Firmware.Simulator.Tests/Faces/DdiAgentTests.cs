@@ -146,6 +146,8 @@ public sealed class DdiAgentTests
 
         Assert.Equal(DdiValues.Finished.Failure, final.Status.Result.Finished);
         Assert.Contains("boot failure, fell back to slot A", Details(final), StringComparison.Ordinal);
+        // The agent reports why the new slot did not boot, as the bootloader printed it.
+        Assert.Contains("previous boot: slot B: Verifying Checksum ... Bad Data CRC", Details(final), StringComparison.Ordinal);
         var truth = sim.Truth("gw-noverify");
         Assert.Equal("A", truth.BootSlot);
         Assert.True(truth.FellBack);

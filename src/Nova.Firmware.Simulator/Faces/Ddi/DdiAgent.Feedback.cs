@@ -24,11 +24,9 @@ public sealed partial class DdiAgent
                 $"Installation failed: interrupted (reset reason {Wire.Name(device.ResetReason)}), slot write incomplete",
                 "Installation failed",
             }),
-            _ => (DdiValues.Finished.Failure, new[]
-            {
-                $"boot failure, fell back to slot {active.Name} (version {active.Version})",
-                "Installation failed",
-            }),
+            _ => (DdiValues.Finished.Failure, device.LastBootFailure is { } why
+                ? new[] { $"previous boot: {why}", $"boot failure, fell back to slot {active.Name} (version {active.Version})", "Installation failed" }
+                : new[] { $"boot failure, fell back to slot {active.Name} (version {active.Version})", "Installation failed" }),
         };
         if (await FinishAsync(device, pending.ActionId, new Uri(pending.FeedbackUrl), finished, details, power))
         {
