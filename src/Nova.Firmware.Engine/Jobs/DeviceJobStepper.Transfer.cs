@@ -193,7 +193,9 @@ public sealed partial class DeviceJobStepper
         var quietSince = Latest(stepStarted, lastWord, startup.StartedAt);
         if (s.Now - quietSince > deadline)
         {
-            var seenSince = s.Device.Health.LastSeenAt is { } seen && seen >= stepStarted;
+            // Silent since its last word, not merely since the step began: a gateway that polled and
+            // downloaded early in the step and then vanished did not "return".
+            var seenSince = s.Device.Health.LastSeenAt is { } seen && seen > quietSince;
             var diagnosis = await DiagnoseAsync(s, neverReturned: !seenSince, fellBack: false, ct, observations);
             var evidence = $"No word from the device for {deadline} in step {status.ToWire()}. {diagnosis.Evidence}";
             await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Failed, evidence, s.Now, diagnosis.Cause), ct);
