@@ -83,7 +83,7 @@ public sealed partial class DeviceJobStepper
             {
                 case JobSignalKind.ReportedFailure:
                     var diagnosis = await DiagnoseAsync(s, neverReturned: false, fellBack: false, ct, observations);
-                    await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Failed, diagnosis.Evidence, s.Now, diagnosis.Cause), ct);
+                    await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Failed, diagnosis.Summary, s.Now, diagnosis.Cause), ct);
                     return (true, status, lost);
                 case JobSignalKind.ReportedSuccess:
                     await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Verifying,
@@ -168,8 +168,8 @@ public sealed partial class DeviceJobStepper
             case DriverOutcome.Unauthorized:
                 var diagnosis = await DiagnoseAsync(s, neverReturned: false, fellBack: false, ct, extra: [result.Reason ?? ""]);
                 // The driver usually recorded the device's words too: say them once.
-                var evidence = result.Reason is { Length: > 0 } words && !diagnosis.Evidence.Contains(words, StringComparison.Ordinal)
-                    ? $"{words} {diagnosis.Evidence}" : diagnosis.Evidence;
+                var evidence = result.Reason is { Length: > 0 } words && !diagnosis.Summary.Contains(words, StringComparison.Ordinal)
+                    ? $"{words} {diagnosis.Summary}" : diagnosis.Summary;
                 await MoveAsync(s.Job, DeviceJobStatus.Transferring, s.Owner, new JobTransition(DeviceJobStatus.Failed, evidence, time.GetUtcNow(), diagnosis.Cause), ct);
                 return;
             default:
@@ -195,7 +195,7 @@ public sealed partial class DeviceJobStepper
         {
             var seenSince = s.Device.Health.LastSeenAt is { } seen && seen >= stepStarted;
             var diagnosis = await DiagnoseAsync(s, neverReturned: !seenSince, fellBack: false, ct, observations);
-            var evidence = $"No word from the device for {deadline} in step {status.ToWire()}. {diagnosis.Evidence}";
+            var evidence = $"No word from the device for {deadline} in step {status.ToWire()}. {diagnosis.Summary}";
             await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Failed, evidence, s.Now, diagnosis.Cause), ct);
             return;
         }

@@ -32,7 +32,7 @@ public sealed partial class DeviceJobStepper
                     var diagnosis = await DiagnoseAsync(s, neverReturned: !seenSince, fellBack: false, ct);
                     var cause = diagnosis.Cause == FailureCause.Unknown && seenSince ? FailureCause.BootFailure : diagnosis.Cause;
                     await MoveAsync(s.Job, s.Owner, new JobTransition(DeviceJobStatus.Failed,
-                        $"Not verified within {s.Deadlines.Health}: {result.Reason} {diagnosis.Evidence}", s.Now, cause), ct);
+                        $"Not verified within {s.Deadlines.Health}: {result.Reason} {diagnosis.Summary}", s.Now, cause), ct);
                     return;
                 }
                 await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now + options.Value.RecheckInterval, ct);
