@@ -18,6 +18,7 @@ public static class EndpointMap
     {
         api.MapJobEndpoints();
         api.MapPreflightEndpoints();
+        api.MapDiagnosisEndpoints();
         api.MapDeviceTokenEndpoints();
         api.MapDeviceEndpoints();
         api.MapCredentialEndpoints();
