@@ -235,6 +235,24 @@ public sealed class MessyLogTests
     }
 
     [Fact]
+    public void ClassifyLines_DocumentedEndpointExample_AsDocumented()
+    {
+        // docs/diagnosis.md, "The endpoint".
+        var diagnosis = FailureClassifier.ClassifyLines(
+        [
+            "rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)",
+            "E (98231) BOD: Brownout detector was triggered",
+            "E (98240) advanced_https_ota_example: ESP_HTTPS_OTA upgrade failed",
+        ]);
+
+        Assert.Equal(FailureCause.PowerLoss, diagnosis.Cause);
+        Assert.Equal(0.95, diagnosis.Confidence);
+        Assert.Equal(["E (98231) BOD: Brownout detector was triggered", "rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)"], diagnosis.Evidence);
+        Assert.Equal("Power loss (confidence 0.95): the device said \"E (98231) BOD: Brownout detector was triggered\" and \"rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)\".",
+            diagnosis.Summary);
+    }
+
+    [Fact]
     public void ClassifyLines_TenThousandLines_Quick()
     {
         var lines = Enumerable.Range(0, 10_000).Select(i => $"[{i,8}.000000] random kernel chatter number {i} about eth0 link state").ToList();
