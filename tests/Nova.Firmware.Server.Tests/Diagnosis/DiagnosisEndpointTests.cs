@@ -52,6 +52,18 @@ public sealed class DiagnosisEndpointTests
     }
 
     [Fact]
+    public async Task OpenApi_DescribesTheEndpoint()
+    {
+        await using var server = await NovaServer.StartAsync();
+        using var client = server.CreateClient();
+
+        var openApi = await client.GetStringAsync("/openapi/v1.json");
+
+        Assert.Contains("\"/api/v1/diagnosis\"", openApi, StringComparison.Ordinal);
+        Assert.Contains("DiagnosisResponse", openApi, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Post_NoCredentials_Returns401()
     {
         await using var server = await NovaServer.StartAsync();
