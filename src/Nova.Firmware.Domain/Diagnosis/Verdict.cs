@@ -8,8 +8,8 @@ namespace Nova.Firmware.Domain.Diagnosis;
 /// <list type="number">
 /// <item>Per cause, the strongest rule's weight, plus 0.05 for each other rule that fired on
 /// another line (at most +0.10, capped at 0.97). A cause needs one rule of weight 0.5 or more.</item>
-/// <item>A cause backed only by fallback wording ("Image invalid or corrupted") steps aside when
-/// another cause has specific evidence of weight 0.5 or more.</item>
+/// <item>Fallback wording ("Image invalid or corrupted", a rollback) counts for its cause only when
+/// no other cause has specific evidence of weight 0.5 or more.</item>
 /// <item>Causes come in layers: a root cause (space, power, checksum, hardware) explains a failed
 /// boot, and a failed boot explains a device that is not back; the deepest layer with a cause wins,
 /// and evidence from the layers it explains does not count against it.</item>
@@ -31,17 +31,18 @@ public static class Verdict
     private static readonly FailureCause[] Precedence =
         [FailureCause.WrongHardware, FailureCause.InsufficientSpace, FailureCause.ChecksumMismatch, FailureCause.PowerLoss, FailureCause.BootFailure, FailureCause.Unreachable];
 
-    private sealed record Candidate(FailureCause Cause, double Score, bool Specific, IReadOnlyList<RuleHit> Hits);
+    private sealed record Candidate(FailureCause Cause, double Score, IReadOnlyList<RuleHit> Hits);
 
     public static Diagnosis Decide(IReadOnlyList<RuleHit> hits, string? lastWords, int lineCount)
     {
-        var candidates = hits.Where(h => h.Rule.Kind is RuleKind.Specific or RuleKind.Fallback && h.Rule.Cause != FailureCause.Unknown)
+        var causal = hits.Where(h => h.Rule.Kind is RuleKind.Specific or RuleKind.Fallback && h.Rule.Cause != FailureCause.Unknown).ToList();
+        var specific = causal.Where(h => h.Rule.Kind == RuleKind.Specific && h.Rule.Weight >= Threshold).Select(h => h.Rule.Cause).ToHashSet();
+        // Fallback wording counts for a cause only when no other cause has specific evidence.
+        var candidates = causal.Where(h => h.Rule.Kind == RuleKind.Specific || !specific.Any(c => c != h.Rule.Cause))
             .GroupBy(h => h.Rule.Cause)
             .Select(Score)
             .ToList();
-        var strong = candidates.Where(c => c.Hits.Max(h => h.Rule.Weight) >= Threshold).ToList();
-        var specific = strong.Where(c => c.Specific).Select(c => c.Cause).ToHashSet();
-        var eligible = strong.Where(c => c.Specific || !specific.Any(s => s != c.Cause)).ToList();
+        var eligible = candidates.Where(c => c.Hits.Max(h => h.Rule.Weight) >= Threshold).ToList();
         var deepest = eligible.Select(c => Layer(c.Cause)).DefaultIfEmpty(0).Min();
         var layer = eligible.Where(c => Layer(c.Cause) == deepest)
             .OrderByDescending(c => c.Score).ThenBy(c => Array.IndexOf(Precedence, c.Cause))
@@ -68,8 +69,7 @@ public static class Verdict
         var top = hits.OrderByDescending(h => h.Rule.Weight).ThenBy(h => h.Position).First();
         var others = hits.Where(h => h.Rule.Id != top.Rule.Id && h.Position != top.Position).Select(h => h.Rule.Id).Distinct(StringComparer.Ordinal).Count();
         var score = Math.Min(MaxConfidence, top.Rule.Weight + (Corroboration * Math.Min(2, others)));
-        var specific = hits.Any(h => h.Rule.Kind == RuleKind.Specific && h.Rule.Weight >= Threshold);
-        return new Candidate(hits.Key, score, specific, [.. hits]);
+        return new Candidate(hits.Key, score, [.. hits]);
     }
 
     /// <summary>0 for root causes, 1 for a failed boot, 2 for a device that is not back.</summary>

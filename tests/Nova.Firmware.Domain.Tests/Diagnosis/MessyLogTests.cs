@@ -122,7 +122,6 @@ public sealed class MessyLogTests
         [
             "I (8123) esp_https_ota: Writing to <ota_1> partition at offset 0x210000",
             "E (9410) boot_comm: mismatch chip ID, expected 9, found 5",
-            "E (9411) esp_image: image at 0x210000 has invalid magic byte",
             "E (9412) native_ota_example: Image validation failed, image is corrupted",
             "E (9413) native_ota_example: esp_ota_end failed (ESP_ERR_OTA_VALIDATE_FAILED)!",
         ]);
@@ -211,6 +210,23 @@ public sealed class MessyLogTests
 
         Assert.Equal(FailureCause.Unknown, diagnosis.Cause);
         Assert.StartsWith("Contradicting evidence:", diagnosis.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ClassifyLines_FwupdHistoryListingPowerFlag_NotAPowerProblem()
+    {
+        // fwupd/fwupd src/fu-cli-common.c lists device flags in words; the flag is no refusal.
+        var diagnosis = FailureClassifier.ClassifyLines(
+        [
+            "└─FWA6172 Platform Management:",
+            "  │   Update State:       Failed",
+            "  │   Update Error:       Transfer of image 'firmware.bin' to 'BMC' failed.",
+            "  │   Device Flags:       • Internal device",
+            "  │                       • Updatable",
+            "  │                       • System requires external power source",
+        ]);
+
+        Assert.Equal(FailureCause.Unknown, diagnosis.Cause);
     }
 
     [Fact]

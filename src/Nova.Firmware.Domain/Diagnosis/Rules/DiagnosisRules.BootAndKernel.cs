@@ -52,6 +52,7 @@ public static partial class DiagnosisRules
         Rule("linux.ubi-attach", "/failed to attach mtd|cannot attach mtd/", BootFailure, 0.6, LinuxRepo + "drivers/mtd/ubi/build.c"),
         Rule("linux.ubifs-corrupt", "/ubifs error.{0,120}(?:bad node|corrupt|bad crc|corruption|bad magic)/", BootFailure, 0.55, LinuxRepo + "fs/ubifs/io.c, fs/ubifs/scan.c"),
         Rule("linux.ubi-vtbl", "volume table check failed", BootFailure, 0.5, LinuxRepo + "drivers/mtd/ubi/vtbl.c"),
+        Rule("linux.dm-verity-corrupted", "/device-mapper: verity: .{0,40}data block \\d+ is corrupted/", ChecksumMismatch, 0.75, LinuxRepo + "drivers/md/dm-verity-target.c"),
         Rule("linux.squashfs-corrupt", "decompression failed, data probably corrupt", ChecksumMismatch, 0.55, LinuxRepo + "fs/squashfs/decompressor_single.c"),
         // Raspberry Pi firmware's under-voltage flag, logged by the hwmon driver (both spellings exist).
         Rule("linux.under-voltage", "/\\bunder-?voltage detected/", PowerLoss, 0.7, LinuxRepo + "drivers/hwmon/raspberrypi-hwmon.c"),

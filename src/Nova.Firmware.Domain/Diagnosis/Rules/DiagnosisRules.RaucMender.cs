@@ -19,11 +19,13 @@ public static partial class DiagnosisRules
         Rule("rauc.signature-failed", "signature verification failed:", ChecksumMismatch, 0.7, RaucRepo + "src/signature.c"),
         Rule("rauc.certificate", "Failed to verify X509 cert", ChecksumMismatch, 0.55, RaucRepo + "src/signature.c"),
         Rule("rauc.invalid-bundle", "Invalid bundle format", ChecksumMismatch, 0.55, RaucRepo + "src/bundle.c"),
+        Rule("rauc.signature-size", "/signature size (?:\\(\\d+\\) exceeds bundle size|is 0)/", ChecksumMismatch, 0.6, RaucRepo + "src/bundle.c"),
         Rule("rauc.bundle-too-small", "Bundle size (*) is too small", ChecksumMismatch, 0.6, RaucRepo + "src/bundle.c"),
         Rule("rauc.slot-too-small", "Slot (* bytes) is too small for image", InsufficientSpace, 0.9, RaucRepo + "src/update_handler.c"),
         Rule("rauc.image-does-not-fit", "Size of image (*) does not fit to slot size", InsufficientSpace, 0.9, RaucRepo + "src/update_handler.c"),
         Rule("rauc.size-limit", "is larger than size-limit", InsufficientSpace, 0.85, RaucRepo + "src/update_handler.c"),
         Rule("rauc.unsupported-image-type", "Unsupported image type * for slot type", WrongHardware, 0.5, RaucRepo + "src/update_handler.c"),
+        Rule("rauc.no-matching-variant", "Failed to find matching variant of image for", WrongHardware, 0.5, RaucRepo + "src/install.c"),
         Rule("rauc.destination-missing", "Destination device * for slot * not found", WrongHardware, 0.45, RaucRepo + "src/install.c"),
         // After a boot the health check marks the slot it booted from bad: the new slot did not come up right.
         Fallback("rauc.marked-bad", "Marked slot * as bad", BootFailure, 0.6, RaucRepo + "src/mark.c"),
@@ -52,6 +54,8 @@ public static partial class DiagnosisRules
         Rule("mender.signature", "/signer: verification failed|failed to verify the manifest signature/", ChecksumMismatch, 0.7, MenderRepo + "mender-artifact artifact/signer.go, src/artifact/v3/manifest_sig"),
         Rule("mender.size-changed", "Size of artifact changed after download was resumed", ChecksumMismatch, 0.6, MenderRepo + "src/common/http/http_resumer.cpp"),
         Rule("mender.verify-reboot", "Reboot to the new update failed", BootFailure, 0.85, MenderRepo + "installer/dual_rootfs_device.go (3.x)"),
+        // rootfs-image module after the reboot: the running root is not the partition the update switched to.
+        Rule("mender.root-mismatch", "Mounted root (*) does not match boot loader environment", BootFailure, 0.6, MenderRepo + "support/modules/rootfs-image"),
         Rule("mender.reverted", "Upgrade failed and was reverted", BootFailure, 0.85, MenderRepo + "support/modules/rootfs-image"),
         // The state machine rolls back after any failed install, not only after a failed boot: a hint only.
         Fallback("mender.rollback-state", "/entering artifactrollback(?:reboot)? state|artifactrollback_enter/", BootFailure, 0.45, MenderRepo + "src/mender-update/daemon/states.cpp, app/state.go"),
