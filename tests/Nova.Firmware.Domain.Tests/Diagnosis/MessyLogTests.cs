@@ -171,6 +171,21 @@ public sealed class MessyLogTests
     }
 
     [Fact]
+    public void ClassifyLines_RollbackBecauseOfBrownouts_PowerLoss()
+    {
+        // esphome/esphome safe_mode after an OTA: the new image kept browning out before it could confirm its boot.
+        var diagnosis = FailureClassifier.ClassifyLines(
+        [
+            "[W][safe_mode]: OTA rollback detected! Rolled back from partition 'ota_0'",
+            "  The device reset before the boot was marked successful",
+            "[W][safe_mode]: Last reset was due to brownout - check your power supply!",
+        ]);
+
+        Assert.Equal(FailureCause.PowerLoss, diagnosis.Cause);
+        Assert.Contains("That explains boot-failure", diagnosis.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ClassifyLines_RollbackAfterAFailedInstall_TheInstallsCause()
     {
         // Mender rolls back after any failed install: the rollback is not a failed boot.

@@ -18,6 +18,10 @@ public static partial class DiagnosisRules
         Rule("generic.boot-failure", "/\\bboot(?:ing)? fail(?:ure|ed)\\b|\\bfailed to boot\\b/", BootFailure, 0.7, Agents),
         Rule("generic.fell-back", "/\\bfell back to\\b|\\bfalling back to (?:slot|partition|the previous|previous|old)\\b/", BootFailure, 0.75, Agents),
         Rule("generic.boot-loop", "/\\bboot[- ]?loop(?:ing)?\\b/", BootFailure, 0.7, Agents),
+        Rule("generic.bootcount-limit", "/\\bboot ?count limit\\b|\\bboot ?limit (?:reached|exceeded)\\b|\\bboot ?count \\d+ > boot ?limit\\b/", BootFailure, 0.75, Agents + "; UEFI and simulator boot logs"),
+        Rule("generic.no-bootable", "/\\bno bootable (?:slot|partition|app|image)|\\bdevice bricked\\b/", BootFailure, 0.7, Agents),
+        // An A/B agent that says it rolled back because the new image never confirmed its boot (ESPHome safe_mode and the like).
+        Rule("generic.rollback-detected", "/\\brollback detected\\b|reset before the boot was marked successful/", BootFailure, 0.65, Agents + "; esphome/esphome safe_mode"),
         Fallback("generic.rolled-back", "/\\brolled back\\b|\\brolling back\\b/", BootFailure, 0.45, Agents),
         Rule("generic.no-space", "/\\b(?:not enough|insufficient|no) (?:free )?(?:disk |storage |flash )?space\\b|\\bout of (?:disk|storage) space\\b|\\b(?:disk|storage|flash) (?:is )?full\\b/", InsufficientSpace, 0.8, Agents),
         Rule("generic.wrong-hardware", "/\\bwrong (?:hardware|board|model|architecture|soc)\\b|\\bincompatible (?:hardware|board|architecture)\\b|\\bhardware (?:mismatch|not supported|incompatible)\\b|\\bnot compatible with (?:this )?(?:hardware|device|board)\\b/", WrongHardware, 0.7, Agents),
