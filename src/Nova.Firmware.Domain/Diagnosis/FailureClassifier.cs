@@ -19,9 +19,7 @@ public static class FailureClassifier
 {
     public static Diagnosis Classify(FailureContext context)
     {
-        var details = LogLines.Read(context.Details);
-        var lines = details.Concat(LogLines.Read([.. context.DeviceLogs, .. context.FaultCodes])).ToList();
-        var lastWords = (details.Count > 0 ? details : lines).LastOrDefault()?.Display;
+        var (lines, lastWords) = Lines(context);
         return Verdict.Decide(Explain(lines, SignalLines(context)), lastWords, lines.Count);
     }
 
@@ -30,8 +28,15 @@ public static class FailureClassifier
         Classify(new FailureContext(lines, ResetReasonAfter: null, NeverReturned: false, FellBackToPreviousVersion: false));
 
     /// <summary>Every rule that fires on <paramref name="context"/>, in the order of the evidence.</summary>
-    public static IReadOnlyList<RuleHit> Explain(FailureContext context) =>
-        Explain(LogLines.Read([.. context.Details, .. context.DeviceLogs, .. context.FaultCodes]), SignalLines(context));
+    public static IReadOnlyList<RuleHit> Explain(FailureContext context) => Explain(Lines(context).Lines, SignalLines(context));
+
+    /// <summary>The device's words (its details, then its own logs and faults), and its last detail line: the "last words" of an unknown verdict.</summary>
+    private static (List<LogLine> Lines, string? LastWords) Lines(FailureContext context)
+    {
+        var details = LogLines.Read(context.Details);
+        var lines = details.Concat(LogLines.Read([.. context.DeviceLogs, .. context.FaultCodes])).ToList();
+        return (lines, (details.Count > 0 ? details : lines).LastOrDefault()?.Display);
+    }
 
     private static List<RuleHit> Explain(IReadOnlyList<LogLine> lines, IReadOnlyList<LogLine> signals)
     {
