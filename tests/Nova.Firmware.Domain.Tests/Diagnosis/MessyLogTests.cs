@@ -245,6 +245,15 @@ public sealed class MessyLogTests
     }
 
     [Fact]
+    public void ClassifyLines_WarningAboutPowerLossBeforeTheUpdate_NotAPowerLoss()
+    {
+        var diagnosis = FailureClassifier.ClassifyLines(
+            ["Keep the device plugged in to avoid power loss during the update", "Writing image to /dev/mmcblk0p3", "Update failed"]);
+
+        Assert.Equal(FailureCause.Unknown, diagnosis.Cause);
+    }
+
+    [Fact]
     public void ClassifyLines_GenericFailuresOnly_UnknownLowConfidenceWithThem()
     {
         var diagnosis = FailureClassifier.ClassifyLines(["Software Update started !", "Installation failed !", "No suitable .swu image found"]);

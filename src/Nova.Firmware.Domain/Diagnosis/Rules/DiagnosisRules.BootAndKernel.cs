@@ -47,7 +47,7 @@ public static partial class DiagnosisRules
         Rule("linux.vfs-cannot-open-root", "VFS: Cannot open root device", BootFailure, 0.8, LinuxRepo + "init/do_mounts.c"),
         Rule("linux.no-init", "/no working init found|attempted to kill init/", BootFailure, 0.8, LinuxRepo + "init/main.c, kernel/exit.c"),
         Rule("linux.panic", "Kernel panic - not syncing", BootFailure, 0.65, LinuxRepo + "kernel/panic.c"),
-        Rule("linux.squashfs-no-superblock", "Can't find a SQUASHFS superblock", BootFailure, 0.7, LinuxRepo + "fs/squashfs/super.c"),
+        Rule("linux.squashfs-no-superblock", "Can't find a SQUASHFS superblock", BootFailure, 0.65, LinuxRepo + "fs/squashfs/super.c"),
         Rule("linux.squashfs-read", "/squashfs error: (?:unable to read|failed to read|squashfs_read_data failed)/", BootFailure, 0.5, LinuxRepo + "fs/squashfs/block.c, fs/squashfs/cache.c"),
         Rule("linux.ubi-attach", "/failed to attach mtd|cannot attach mtd/", BootFailure, 0.6, LinuxRepo + "drivers/mtd/ubi/build.c"),
         Rule("linux.ubifs-corrupt", "/ubifs error.{0,120}(?:bad node|corrupt|bad crc|corruption|bad magic)/", BootFailure, 0.55, LinuxRepo + "fs/ubifs/io.c, fs/ubifs/scan.c"),
@@ -55,7 +55,7 @@ public static partial class DiagnosisRules
         Rule("linux.dm-verity-corrupted", "/device-mapper: verity: .{0,40}data block \\d+ is corrupted/", ChecksumMismatch, 0.75, LinuxRepo + "drivers/md/dm-verity-target.c"),
         Rule("linux.squashfs-corrupt", "decompression failed, data probably corrupt", ChecksumMismatch, 0.55, LinuxRepo + "fs/squashfs/decompressor_single.c"),
         // Raspberry Pi firmware's under-voltage flag, logged by the hwmon driver (both spellings exist).
-        Rule("linux.under-voltage", "/\\bunder-?voltage detected/", PowerLoss, 0.7, LinuxRepo + "drivers/hwmon/raspberrypi-hwmon.c"),
+        Rule("linux.under-voltage", "/\\bunder-?voltage detected/", PowerLoss, 0.65, LinuxRepo + "drivers/hwmon/raspberrypi-hwmon.c"),
         // Left behind by an unclean power-off: hints that only corroborate.
         Rule("linux.ubifs-recovery", "/ubifs.{0,60}recovery needed/", PowerLoss, 0.45, LinuxRepo + "fs/ubifs/super.c"),
         Rule("linux.ext4-recovery", "/ext4-fs .{0,40}recovery (?:required|complete)/", PowerLoss, 0.35, LinuxRepo + "fs/ext4/super.c"),

@@ -17,7 +17,7 @@ public static partial class DiagnosisRules
         Rule("fwupd.insufficient-space", "does not have sufficient space", InsufficientSpace, 0.85, FwupdRepo + "plugins/uefi-capsule/fu-uefi-capsule-plugin.c"),
         Rule("fwupd.not-enough-space", "/not enough (?:free |efivarfs )?space/", InsufficientSpace, 0.85, FwupdRepo + "libfwupdplugin/fu-efivars.c, fu-volume.c"),
         Rule("fwupd.checksum", "/\\bchecksum (?:mismatch|invalid|did not match)\\b/", ChecksumMismatch, 0.8, FwupdRepo + "src/fu-engine.c, plugins/*"),
-        Rule("fwupd.crc", "/\\bcrc (?:0x[0-9a-f]+ invalid|did not match)/", ChecksumMismatch, 0.7, FwupdRepo + "libfwupdplugin/fu-crc.c"),
+        Rule("fwupd.crc", "/\\bcrc (?:0x[0-9a-f]+ invalid|did not match)/", ChecksumMismatch, 0.6, FwupdRepo + "libfwupdplugin/fu-crc.c"),
         // The update was refused for want of power: fwupd's requirement messages.
         // "System requires external power source" is also how fwupdmgr lists a device flag ("• System requires ..."): not then.
         Rule("fwupd.external-power", "/when not on ac power|requires ac power to be connected|(?<!• )system requires external power source|remain plugged into a power source/", PowerLoss, 0.65, FwupdRepo + "src/fu-engine.c, libfwupdplugin/fu-device.c, src/fu-cli-common.c"),
@@ -35,7 +35,7 @@ public static partial class DiagnosisRules
         Rule("esp-idf.invalid-magic", "/image (?:at \\S+ )?has invalid magic byte/", ChecksumMismatch, 0.6, EspRepo + "components/app_update/esp_ota_ops.c, bootloader_support/src/esp_image_format.c"),
         Rule("esp-idf.segment-length", "invalid segment length", ChecksumMismatch, 0.7, EspRepo + "components/bootloader_support/src/esp_image_format.c"),
         Rule("esp-idf.checksum-failed", "Checksum failed. Calculated * read", ChecksumMismatch, 0.8, EspRepo + "components/bootloader_support/src/esp_image_format.c"),
-        Rule("esp-idf.secure-boot", "/secure boot signature verification failed|image valid, signature bad/", ChecksumMismatch, 0.7, EspRepo + "components/bootloader_support/src/esp_image_format.c"),
+        Rule("esp-idf.secure-boot", "/secure boot signature verification failed|image valid, signature bad/", ChecksumMismatch, 0.65, EspRepo + "components/bootloader_support/src/esp_image_format.c"),
         Fallback("esp-idf.incomplete", "/complete data was not received|connection closed before complete data was received/", ChecksumMismatch, 0.55, EspRepo + "components/esp_https_ota/src/esp_https_ota.c"),
         Rule("esp-idf.chip-revision", "chip revision check failed", WrongHardware, 0.9, EspRepo + "components/bootloader_support/src/bootloader_common_loader.c"),
         Rule("esp-idf.chip-id", "/mismatch chip id|chip id mismatch/", WrongHardware, 0.9, EspRepo + "components/bootloader_support/src/bootloader_common_loader.c"),

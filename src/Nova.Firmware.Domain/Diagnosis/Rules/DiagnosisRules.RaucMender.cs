@@ -16,7 +16,7 @@ public static partial class DiagnosisRules
         Rule("rauc.unexpected-hash", "Refusing to install bundle with unexpected hash", ChecksumMismatch, 0.8, RaucRepo + "src/install.c"),
         Rule("rauc.payload-corrupted", "bundle payload is corrupted", ChecksumMismatch, 0.9, RaucRepo + "src/bundle.c"),
         Rule("rauc.verity-failed", "/verification of (?:data area|root hash) failed/", ChecksumMismatch, 0.8, RaucRepo + "src/verity_hash.c"),
-        Rule("rauc.signature-failed", "signature verification failed:", ChecksumMismatch, 0.7, RaucRepo + "src/signature.c"),
+        Rule("rauc.signature-failed", "signature verification failed:", ChecksumMismatch, 0.65, RaucRepo + "src/signature.c"),
         Rule("rauc.certificate", "Failed to verify X509 cert", ChecksumMismatch, 0.55, RaucRepo + "src/signature.c"),
         Rule("rauc.invalid-bundle", "Invalid bundle format", ChecksumMismatch, 0.55, RaucRepo + "src/bundle.c"),
         Rule("rauc.signature-size", "/signature size (?:\\(\\d+\\) exceeds bundle size|is 0)/", ChecksumMismatch, 0.6, RaucRepo + "src/bundle.c"),
@@ -51,7 +51,7 @@ public static partial class DiagnosisRules
         Rule("mender.device-type-cpp", "Artifact device type doesn't match", WrongHardware, 0.9, MenderRepo + "src/mender-update/context/context.cpp"),
         Rule("mender.checksum", "invalid checksum; expected: [*]; actual:", ChecksumMismatch, 0.9, MenderRepo + "vendor/github.com/mendersoftware/mender-artifact/artifact/checksum.go (3.x)"),
         Rule("mender.checksum-cpp", "The checksum of the read byte-stream does not match the expected checksum", ChecksumMismatch, 0.9, MenderRepo + "src/artifact/sha/platform/openssl/sha.cpp"),
-        Rule("mender.signature", "/signer: verification failed|failed to verify the manifest signature/", ChecksumMismatch, 0.7, MenderRepo + "mender-artifact artifact/signer.go, src/artifact/v3/manifest_sig"),
+        Rule("mender.signature", "/signer: verification failed|failed to verify the manifest signature/", ChecksumMismatch, 0.65, MenderRepo + "mender-artifact artifact/signer.go, src/artifact/v3/manifest_sig"),
         Rule("mender.size-changed", "Size of artifact changed after download was resumed", ChecksumMismatch, 0.6, MenderRepo + "src/common/http/http_resumer.cpp"),
         Rule("mender.verify-reboot", "Reboot to the new update failed", BootFailure, 0.85, MenderRepo + "installer/dual_rootfs_device.go (3.x)"),
         // rootfs-image module after the reboot: the running root is not the partition the update switched to.

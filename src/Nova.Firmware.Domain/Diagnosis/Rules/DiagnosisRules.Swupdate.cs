@@ -17,7 +17,7 @@ public static partial class DiagnosisRules
         Rule("swupdate.cpio-no-magic", "CPIO Format not recognized: magic not found", ChecksumMismatch, 0.6, Swu + "core/cpio_utils.c"),
         Rule("swupdate.decompress", "/(?:inflate|xz) failed \\(returned|zstd_decompressstream failed|lz4f_decompress failed/", ChecksumMismatch, 0.55, Swu + "core/cpio_utils.c"),
         Rule("swupdate.cpio-size", "Size in sw-description * does not match size in cpio", ChecksumMismatch, 0.7, Swu + "core/installer.c"),
-        Rule("swupdate.hash-not-set", "Hash not set for * Type", ChecksumMismatch, 0.75, Swu + "core/parser.c"),
+        Rule("swupdate.hash-not-set", "Hash not set for * Type", ChecksumMismatch, 0.65, Swu + "core/parser.c"),
         Rule("swupdate.hw-not-compatible", "SW not compatible with hardware", WrongHardware, 0.9, Swu + "core/stream_interface.c"),
         // Printed whenever sw-description is refused: after a hardware mismatch, but also after a missing hash or a bad signature.
         Fallback("swupdate.compatible-sw-not-found", "Compatible SW not found", WrongHardware, 0.5, Swu + "core/stream_interface.c"),
@@ -26,8 +26,8 @@ public static partial class DiagnosisRules
         Fallback("swupdate.error-streaming", "Error streaming", ChecksumMismatch, 0.5, Swu + "core/stream_interface.c"),
         Rule("swupdate.no-temp-space-enospc", "Cannot get space for temporary data, error 28", InsufficientSpace, 0.85, Swu + "core/stream_interface.c"),
         Rule("swupdate.no-temp-space", "Cannot get space for temporary data", InsufficientSpace, 0.55, Swu + "core/stream_interface.c"),
-        Rule("swupdate.signatures-failed", "Authentication of all signatures failed", ChecksumMismatch, 0.7, Swu + "crypto/swupdate_cms_verify_openssl.c"),
-        Rule("swupdate.signature-failed", "Signature verification failed", ChecksumMismatch, 0.65, Swu + "crypto/swupdate_pkcs7_verify_mbedtls.c"),
+        Rule("swupdate.signatures-failed", "Authentication of all signatures failed", ChecksumMismatch, 0.65, Swu + "crypto/swupdate_cms_verify_openssl.c"),
+        Rule("swupdate.signature-failed", "Signature verification failed", ChecksumMismatch, 0.6, Swu + "crypto/swupdate_pkcs7_verify_mbedtls.c"),
         Rule("swupdate.signature-unparsable", "cannot be parsed as DER-encoded * signature blob", ChecksumMismatch, 0.55, Swu + "crypto/swupdate_cms_verify_openssl.c"),
         // The handler for this image type is not built into the device's SWUpdate: a package for another build.
         Rule("swupdate.image-type-unsupported", "Image Type * not supported", WrongHardware, 0.45, Swu + "core/installer.c"),

@@ -21,7 +21,7 @@ public static partial class DiagnosisRules
         // A transfer cut short: the article's "download was truncated", unless the network is named as the reason.
         Fallback("curl.partial-file", "Transferred a partial file", ChecksumMismatch, 0.55, CurlRepo + "lib/strerror.c (CURLE_PARTIAL_FILE)"),
         Fallback("curl.transfer-closed", "transfer closed with * bytes remaining to read", ChecksumMismatch, 0.55, CurlRepo + "lib/transfer.c"),
-        Rule("curl.remote-disk-full", "Disk full or allocation exceeded", InsufficientSpace, 0.85, CurlRepo + "lib/strerror.c (CURLE_REMOTE_DISK_FULL)"),
+        Rule("curl.remote-disk-full", "Disk full or allocation exceeded", InsufficientSpace, 0.75, CurlRepo + "lib/strerror.c (CURLE_REMOTE_DISK_FULL)"),
         Rule("curl.filesize-exceeded", "Maximum file size exceeded", InsufficientSpace, 0.5, CurlRepo + "lib/strerror.c (CURLE_FILESIZE_EXCEEDED)"),
         Rule("curl.write-error", "/failed writing received data to disk|failure writing output to destination/", InsufficientSpace, 0.4, CurlRepo + "lib/strerror.c (CURLE_WRITE_ERROR)"),
         Failure("curl.http-error", "/the requested url returned error|http response code said error/", CurlRepo + "lib/http.c, lib/strerror.c (CURLE_HTTP_RETURNED_ERROR)"),
