@@ -81,11 +81,11 @@ public static class FailureClassifier
 
         if (context.ResetReasonAfter is { } reason && !string.IsNullOrWhiteSpace(reason))
         {
-            Add("reset-reason " + reason, $"the device came back with reset reason '{reason.Trim()}'");
+            Add("reset-reason " + reason, $"the device came back with reset reason '{Cap(reason)}'");
         }
         foreach (var power in context.PowerEvents.Where(p => !string.IsNullOrWhiteSpace(p)))
         {
-            Add("power-event " + power, $"a power event was recorded while the job ran: {power.Trim()}");
+            Add("power-event " + power, $"a power event was recorded while the job ran: {Cap(power)}");
         }
         if (context.FellBackToPreviousVersion)
         {
@@ -97,7 +97,7 @@ public static class FailureClassifier
         }
         if (context.BootModeAfter is { } mode && !string.IsNullOrWhiteSpace(mode))
         {
-            Add("boot-mode " + mode, $"the device came back in boot mode '{mode.Trim()}'");
+            Add("boot-mode " + mode, $"the device came back in boot mode '{Cap(mode)}'");
         }
         if (context.PulledStockImageOverTftp)
         {
@@ -113,4 +113,6 @@ public static class FailureClassifier
         }
         return signals;
     }
+
+    private static string Cap(string value) => value.Trim() is { Length: > 120 } text ? text[..120] + "…" : value.Trim();
 }

@@ -24,6 +24,7 @@ public static class Verdict
     private const double MaxConfidence = 0.97;
     private const double Corroboration = 0.05;
     private const int MaxEvidence = 6;
+    private const int MaxSecondaryQuote = 160;
 
     /// <summary>Confidence of an unknown verdict: contested or weak evidence, failure lines only, nothing at all.</summary>
     private const double UnknownWeak = 0.3, UnknownGeneric = 0.2, UnknownNothing = 0.1;
@@ -91,7 +92,7 @@ public static class Verdict
         var summary = contested is not null
             ? $"Contradicting evidence: {string.Join(" against ", contested.Select(Hint))}."
             : hints.Count > 0
-                ? $"No cause stands out; weak hints only: {string.Join(", ", hints.Select(Hint))}."
+                ? $"No cause stands out; weak hints only: {string.Join(", ", hints.Take(3).Select(Hint))}."
                 : "No known failure pattern in the device's reports.";
         if (lastWords is not null)
         {
@@ -104,7 +105,7 @@ public static class Verdict
     {
         var quoted = winner.Hits.Where(h => h.Rule.Scope == RuleScope.Log).OrderByDescending(h => h.Rule.Weight).ThenBy(h => h.Position)
             .Select(h => $"\"{h.Evidence}\"").Distinct(StringComparer.Ordinal).Take(2).ToList();
-        var observed = winner.Hits.Where(h => h.Rule.Scope == RuleScope.Signal).Select(h => h.Evidence).Distinct(StringComparer.Ordinal).ToList();
+        var observed = winner.Hits.Where(h => h.Rule.Scope == RuleScope.Signal).Select(h => Short(h.Evidence)).Distinct(StringComparer.Ordinal).Take(3).ToList();
         var parts = new List<string>();
         if (quoted.Count > 0)
         {
@@ -121,7 +122,10 @@ public static class Verdict
 
     private static RuleHit Top(Candidate candidate) => candidate.Hits.OrderByDescending(h => h.Rule.Weight).ThenBy(h => h.Position).First();
 
-    private static string Hint(Candidate candidate) => $"{candidate.Cause.ToWire()} (\"{Top(candidate).Evidence}\")";
+    private static string Hint(Candidate candidate) => $"{candidate.Cause.ToWire()} (\"{Short(Top(candidate).Evidence)}\")";
+
+    /// <summary>Secondary evidence is quoted shorter, so that a summary stays one readable sentence (and fits a timeline entry).</summary>
+    private static string Short(string text) => text.Length <= MaxSecondaryQuote ? text : text[..MaxSecondaryQuote] + "…";
 
     private static string Title(FailureCause cause) => cause switch
     {

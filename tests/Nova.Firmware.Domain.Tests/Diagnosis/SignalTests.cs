@@ -62,6 +62,24 @@ public sealed class SignalTests
     }
 
     [Fact]
+    public void Classify_HugeLinesAndManySignals_SummaryStaysOneShortSentence()
+    {
+        var filler = new string('x', 5000);
+        var context = new FailureContext([$"ERROR : HASH mismatch : {filler}", $"No space left on device {filler}", $"Bootlimit (3) exceeded {filler}"],
+            "brownout " + filler, NeverReturned: true, FellBackToPreviousVersion: true)
+        {
+            PowerEvents = [.. Enumerable.Range(0, 50).Select(i => $"PoE port {i} dropped {filler}")],
+            HttpStatuses = [413, 507, 415],
+        };
+
+        var diagnosis = FailureClassifier.Classify(context);
+
+        Assert.InRange(diagnosis.Summary.Length, 1, 1600);
+        Assert.InRange(diagnosis.Evidence.Count, 1, 6);
+        Assert.All(diagnosis.Evidence, e => Assert.InRange(e.Length, 1, 400));
+    }
+
+    [Fact]
     public void Classify_FellBackAndMarkedBad_BootFailureCorroborated()
     {
         var context = new FailureContext(["rauc[301]: Marked slot rootfs.1 as bad"], null, NeverReturned: false, FellBackToPreviousVersion: true);
