@@ -1,100 +1,122 @@
+using System.Globalization;
+
 namespace Nova.Firmware.Domain.Diagnosis;
 
-/// <summary>What the classifier knows beyond the device's own words.</summary>
-public sealed record FailureContext(
-    /// <summary>Every detail line the device reported for the job, over all its feedback, in arrival order.</summary>
-    IReadOnlyList<string> Details,
-    /// <summary>The reset reason the device reported after the failure, if any.</summary>
-    string? ResetReasonAfter,
-    /// <summary>True when the device stopped answering and never came back within the deadline.</summary>
-    bool NeverReturned,
-    /// <summary>True when the device came back running its previous version (A/B fallback).</summary>
-    bool FellBackToPreviousVersion);
-
-public sealed record Diagnosis(FailureCause Cause, string Evidence);
+/// <summary>One rule that fired: the line(s) it fired on, as the device wrote them, or the signal's description.</summary>
+/// <param name="Rule">The rule.</param>
+/// <param name="Evidence">The matched line (two lines joined when a sentence was split over them), or the signal in words.</param>
+/// <param name="Position">Where it was seen: the index of its first line; signals come after every line.</param>
+public sealed record RuleHit(DiagnosisRule Rule, string Evidence, int Position);
 
 /// <summary>
-/// Turns a failed flash into one of the article's causes, with the evidence that decided it.
-/// Device wording follows SWUpdate's (PROTOCOLS.md §1); matching is by substring, case- and
-/// whitespace-insensitive, because details arrive split over many feedback posts and re-quoted.
+/// Turns everything a failed flash job saw into one of the article's causes, with a confidence and
+/// the decisive evidence. The wording it knows is data (<see cref="DiagnosisRules.All"/>); the
+/// signals the server observed (reset reason, fallback, boot loop, silence, HTTP answers) are turned
+/// into lines of their own and matched by the same table. How the matches are weighed:
+/// <see cref="Verdict"/>; how raw logs are cleaned: <see cref="LogLines"/>.
 /// </summary>
 public static class FailureClassifier
 {
-    // Ordered: the first rule whose pattern appears wins. Hardware before checksum, because a
-    // bundle for the wrong board is rejected before its hashes are looked at.
-    private static readonly (string Pattern, FailureCause Cause)[] Rules =
-    [
-        ("SW not compatible with hardware", FailureCause.WrongHardware),
-        ("not compatible with", FailureCause.WrongHardware),
-        ("wrong hardware", FailureCause.WrongHardware),
-        ("No space left on device", FailureCause.InsufficientSpace),
-        ("not enough space", FailureCause.InsufficientSpace),
-        ("insufficient space", FailureCause.InsufficientSpace),
-        ("HASH mismatch", FailureCause.ChecksumMismatch),
-        ("Checksum does not match", FailureCause.ChecksumMismatch),
-        ("Image invalid or corrupted", FailureCause.ChecksumMismatch),
-        ("Hash not set for", FailureCause.ChecksumMismatch),
-        ("Authentication of all signatures failed", FailureCause.ChecksumMismatch),
-        // A download cut short is the article's "download was truncated or corrupted".
-        ("too many failed download attempts", FailureCause.ChecksumMismatch),
-        ("Error streaming", FailureCause.ChecksumMismatch),
-        ("truncated", FailureCause.ChecksumMismatch),
-        // SWUpdate also says this after "Hash not set", so it only decides when nothing above matched.
-        ("Compatible SW not found", FailureCause.WrongHardware),
-        ("power loss", FailureCause.PowerLoss),
-        ("brownout", FailureCause.PowerLoss),
-        ("boot failure", FailureCause.BootFailure),
-        ("fell back", FailureCause.BootFailure),
-        ("failed to boot", FailureCause.BootFailure),
-    ];
-
     public static Diagnosis Classify(FailureContext context)
     {
-        var normalised = context.Details.Select(Normalise).ToList();
-        foreach (var (pattern, cause) in Rules)
+        var (lines, lastWords) = Lines(context);
+        return Verdict.Decide(Explain(lines, SignalLines(context)), lastWords, lines.Count);
+    }
+
+    /// <summary>A pasted log: the lines alone, no signals.</summary>
+    public static Diagnosis ClassifyLines(IReadOnlyList<string> lines) =>
+        Classify(new FailureContext(lines, ResetReasonAfter: null, NeverReturned: false, FellBackToPreviousVersion: false));
+
+    /// <summary>Every rule that fires on <paramref name="context"/>, in the order of the evidence.</summary>
+    public static IReadOnlyList<RuleHit> Explain(FailureContext context) => Explain(Lines(context).Lines, SignalLines(context));
+
+    /// <summary>The device's words (its details, then its own logs and faults), and its last detail line: the "last words" of an unknown verdict.</summary>
+    private static (List<LogLine> Lines, string? LastWords) Lines(FailureContext context)
+    {
+        var details = LogLines.Read(context.Details);
+        var lines = details.Concat(LogLines.Read([.. context.DeviceLogs, .. context.FaultCodes])).ToList();
+        return (lines, (details.Count > 0 ? details : lines).LastOrDefault()?.Display);
+    }
+
+    private static List<RuleHit> Explain(IReadOnlyList<LogLine> lines, IReadOnlyList<LogLine> signals)
+    {
+        var hits = new List<RuleHit>();
+        var matched = new HashSet<string>[lines.Count];
+        for (var i = 0; i < lines.Count; i++)
         {
-            var needle = Normalise(pattern);
-            var hit = normalised.FindIndex(d => d.Contains(needle, StringComparison.OrdinalIgnoreCase));
-            if (hit >= 0)
+            matched[i] = [];
+            foreach (var rule in DiagnosisRules.Matching(lines[i].Text))
             {
-                return new Diagnosis(cause, $"Device reported: \"{context.Details[hit].Trim()}\"");
+                matched[i].Add(rule.Id);
+                hits.Add(new RuleHit(rule, lines[i].Display, i));
             }
         }
-        if (context.ResetReasonAfter is { } reason && (reason.Equals("power-loss", StringComparison.OrdinalIgnoreCase) || reason.Equals("brownout", StringComparison.OrdinalIgnoreCase)))
+        // A sentence broken over two posts or lines: try each pair joined, with and without a space,
+        // for the rules neither line matches alone.
+        for (var i = 0; i + 1 < lines.Count; i++)
         {
-            return new Diagnosis(FailureCause.PowerLoss, $"The device vanished mid-flash and came back with reset reason '{reason}'.");
+            var spaced = lines[i].Text + " " + lines[i + 1].Text;
+            var tight = lines[i].Text + lines[i + 1].Text;
+            foreach (var rule in DiagnosisRules.All)
+            {
+                if (rule.Scope == RuleScope.Log && !matched[i].Contains(rule.Id) && !matched[i + 1].Contains(rule.Id)
+                    && (rule.Matches(spaced) || rule.Matches(tight)))
+                {
+                    hits.Add(new RuleHit(rule, lines[i].Display + " " + lines[i + 1].Display, i));
+                }
+            }
+        }
+        for (var s = 0; s < signals.Count; s++)
+        {
+            hits.AddRange(DiagnosisRules.Matching(signals[s].Text, RuleScope.Signal).Select(rule => new RuleHit(rule, signals[s].Display, lines.Count + s)));
+        }
+        return [.. hits.OrderBy(h => h.Position)];
+    }
+
+    /// <summary>The context's signals as lines: <see cref="LogLine.Text"/> for the signal rules, <see cref="LogLine.Display"/> for people.</summary>
+    private static List<LogLine> SignalLines(FailureContext context)
+    {
+        var signals = new List<LogLine>();
+        void Add(string text, string display) => signals.Add(new LogLine(display, LogLines.Normalise(text)));
+
+        if (context.ResetReasonAfter is { } reason && !string.IsNullOrWhiteSpace(reason))
+        {
+            Add("reset-reason " + reason, $"the device came back with reset reason '{Cap(reason)}'");
+        }
+        foreach (var power in context.PowerEvents.Where(p => !string.IsNullOrWhiteSpace(p)))
+        {
+            Add("power-event " + power, $"a power event was recorded while the job ran: {Cap(power)}");
         }
         if (context.FellBackToPreviousVersion)
         {
-            return new Diagnosis(FailureCause.BootFailure, "The device came back running its previous version: the new slot did not boot and the bootloader fell back.");
+            Add("fell-back-to-previous-version", "the device came back running its previous version: the new slot did not boot and the bootloader fell back");
+        }
+        if (context.BootAttempts is { } attempts)
+        {
+            Add("boot-attempts " + attempts.ToString(CultureInfo.InvariantCulture), $"the device tried to boot {attempts} times");
+        }
+        if (context.BootModeAfter is { } mode && !string.IsNullOrWhiteSpace(mode))
+        {
+            Add("boot-mode " + mode, $"the device came back in boot mode '{Cap(mode)}'");
+        }
+        if (context.PulledStockImageOverTftp)
+        {
+            Add("pulled-stock-image-over-tftp", "the device fell into its recovery loader and pulled the stock image over TFTP");
+        }
+        if (context.VanishedWhileWriting)
+        {
+            Add("vanished-while-writing", "the device fell silent while writing the image and never spoke again");
         }
         if (context.NeverReturned)
         {
-            return new Diagnosis(FailureCause.Unreachable, "The device stopped answering during the flash and did not return before the deadline.");
+            Add("never-returned", "the device stopped answering during the flash and did not return before the deadline");
         }
-        var last = context.Details.Count > 0 ? $" Last words: \"{context.Details[^1].Trim()}\"" : "";
-        return new Diagnosis(FailureCause.Unknown, "No known failure pattern in the device's reports." + last);
+        foreach (var status in context.HttpStatuses.Distinct())
+        {
+            Add("http-status " + status.ToString(CultureInfo.InvariantCulture), $"the device answered HTTP {status}");
+        }
+        return signals;
     }
 
-    private static string Normalise(string s)
-    {
-        var chars = new System.Text.StringBuilder(s.Length);
-        var space = false;
-        foreach (var c in s)
-        {
-            var isSpace = char.IsWhiteSpace(c) || c == '"' || c == '\'';
-            if (isSpace)
-            {
-                if (!space)
-                {
-                    chars.Append(' ');
-                }
-                space = true;
-                continue;
-            }
-            space = false;
-            chars.Append(c);
-        }
-        return chars.ToString();
-    }
+    private static string Cap(string value) => value.Trim() is { Length: > 120 } text ? text[..120] + "…" : value.Trim();
 }

@@ -83,7 +83,7 @@ public sealed partial class DeviceJobStepper
             {
                 case JobSignalKind.ReportedFailure:
                     var diagnosis = await DiagnoseAsync(s, neverReturned: false, fellBack: false, ct, observations);
-                    await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Failed, diagnosis.Evidence, s.Now, diagnosis.Cause), ct);
+                    await MoveAsync(s.Job, status, s.Owner, Failed(diagnosis.Summary, s.Now, diagnosis), ct);
                     return (true, status, lost);
                 case JobSignalKind.ReportedSuccess:
                     await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Verifying,
@@ -168,9 +168,9 @@ public sealed partial class DeviceJobStepper
             case DriverOutcome.Unauthorized:
                 var diagnosis = await DiagnoseAsync(s, neverReturned: false, fellBack: false, ct, extra: [result.Reason ?? ""]);
                 // The driver usually recorded the device's words too: say them once.
-                var evidence = result.Reason is { Length: > 0 } words && !diagnosis.Evidence.Contains(words, StringComparison.Ordinal)
-                    ? $"{words} {diagnosis.Evidence}" : diagnosis.Evidence;
-                await MoveAsync(s.Job, DeviceJobStatus.Transferring, s.Owner, new JobTransition(DeviceJobStatus.Failed, evidence, time.GetUtcNow(), diagnosis.Cause), ct);
+                var evidence = result.Reason is { Length: > 0 } words && !diagnosis.Summary.Contains(words, StringComparison.Ordinal)
+                    ? $"{words} {diagnosis.Summary}" : diagnosis.Summary;
+                await MoveAsync(s.Job, DeviceJobStatus.Transferring, s.Owner, Failed(evidence, time.GetUtcNow(), diagnosis), ct);
                 return;
             default:
                 throw new InvalidOperationException($"Unknown driver outcome {result.Outcome}.");
@@ -196,9 +196,11 @@ public sealed partial class DeviceJobStepper
             // Silent since its last word, not merely since the step began: a gateway that polled and
             // downloaded early in the step and then vanished did not "return".
             var seenSince = s.Device.Health.LastSeenAt is { } seen && seen > quietSince;
-            var diagnosis = await DiagnoseAsync(s, neverReturned: !seenSince, fellBack: false, ct, observations);
-            var evidence = $"No word from the device for {deadline} in step {status.ToWire()}. {diagnosis.Evidence}";
-            await MoveAsync(s.Job, status, s.Owner, new JobTransition(DeviceJobStatus.Failed, evidence, s.Now, diagnosis.Cause), ct);
+            // A pull device that took the image and then fell silent did so while writing or booting it.
+            var vanished = !seenSince && status == DeviceJobStatus.Flashing;
+            var diagnosis = await DiagnoseAsync(s, neverReturned: !seenSince, fellBack: false, ct, observations, vanishedWhileWriting: vanished);
+            var evidence = $"No word from the device for {deadline} in step {status.ToWire()}. {diagnosis.Summary}";
+            await MoveAsync(s.Job, status, s.Owner, Failed(evidence, s.Now, diagnosis), ct);
             return;
         }
         await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now + options.Value.RecheckInterval, ct);

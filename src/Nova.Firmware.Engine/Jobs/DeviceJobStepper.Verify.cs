@@ -24,19 +24,17 @@ public sealed partial class DeviceJobStepper
                 await MoveAsync(s.Job, s.Owner, new JobTransition(DeviceJobStatus.Succeeded, result.Reason, s.Now), ct);
                 return;
             case VerificationOutcome.FellBack:
-                await MoveAsync(s.Job, s.Owner, new JobTransition(DeviceJobStatus.Failed, result.Reason, s.Now, FailureCause.BootFailure), ct);
+                var fellBack = await DiagnoseAsync(s, neverReturned: false, fellBack: true, ct);
+                await MoveAsync(s.Job, s.Owner, Failed($"{result.Reason} {fellBack.Summary}", s.Now, fellBack), ct);
                 return;
             case VerificationOutcome.Waiting:
                 if (s.Now - Latest(s.Job.StepStartedAt, null, startup.StartedAt) > s.Deadlines.Health)
                 {
+                    // Seen since is not failed to boot: a healthy device that simply does not report its
+                    // version stays unknown. The boot mode it reports (boot loop, recovery) says otherwise.
                     var seenSince = s.Device.Health.LastSeenAt is { } seen && seen >= s.Job.StepStartedAt;
                     var diagnosis = await DiagnoseAsync(s, neverReturned: !seenSince, fellBack: false, ct);
-                    // Seen since is not failed to boot: a healthy device that simply does not report its
-                    // version stays unknown. Only a device that says it is not in normal boot is a boot failure.
-                    var notNormal = seenSince && s.Report is { } r && r.ReportedAt >= s.Job.StepStartedAt && !DeviceHealthRule.IsNormalBootMode(r.BootMode);
-                    var cause = diagnosis.Cause == FailureCause.Unknown && notNormal ? FailureCause.BootFailure : diagnosis.Cause;
-                    await MoveAsync(s.Job, s.Owner, new JobTransition(DeviceJobStatus.Failed,
-                        $"Not verified within {s.Deadlines.Health}: {result.Reason} {diagnosis.Evidence}", s.Now, cause), ct);
+                    await MoveAsync(s.Job, s.Owner, Failed($"Not verified within {s.Deadlines.Health}: {result.Reason} {diagnosis.Summary}", s.Now, diagnosis), ct);
                     return;
                 }
                 await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now + options.Value.RecheckInterval, ct);
@@ -48,12 +46,26 @@ public sealed partial class DeviceJobStepper
 
     /// <param name="observations">The job's observations when the caller has just read them; read here otherwise.</param>
     /// <param name="extra">Words that came back from a command rather than as an observation.</param>
+    /// <param name="vanishedWhileWriting">The device fell silent while it was writing and never spoke again.</param>
     private async Task<Diagnosis> DiagnoseAsync(Step s, bool neverReturned, bool fellBack, CancellationToken ct,
-        IReadOnlyList<TimelineEntry>? observations = null, IReadOnlyList<string>? extra = null)
+        IReadOnlyList<TimelineEntry>? observations = null, IReadOnlyList<string>? extra = null, bool vanishedWhileWriting = false)
     {
         observations ??= await ObservationsAsync(s.Job.Id, ct);
         var details = observations.SelectMany(f => s.Driver.Interpret(f)?.Details ?? []).Concat(extra ?? []).ToList();
-        var resetAfter = s.Report is { } r && r.ReportedAt >= s.Job.StepStartedAt ? r.ResetReason : null;
-        return FailureClassifier.Classify(new FailureContext(details, resetAfter, neverReturned, fellBack));
+        var reportAfter = s.Report is { } r && r.ReportedAt >= s.Job.StepStartedAt ? r : null;
+        // Power events of this step only: one reported during the transfer says nothing of the reboot.
+        var power = await db.Set<TimelineEntry>().AsNoTracking()
+            .Where(t => t.JobId == s.Job.Id && t.Kind == TimelineEntryKind.Power && t.At >= s.Job.StepStartedAt).OrderBy(t => t.Id).Select(t => t.Message).ToListAsync(ct);
+        return FailureClassifier.Classify(new FailureContext(details, reportAfter?.ResetReason, neverReturned, fellBack)
+        {
+            BootModeAfter = reportAfter?.BootMode,
+            BootAttempts = reportAfter is null ? null : BootCount.Of(reportAfter),
+            PowerEvents = power,
+            VanishedWhileWriting = vanishedWhileWriting,
+        });
     }
+
+    /// <summary>A failure with the classifier's cause, confidence and evidence.</summary>
+    private static JobTransition Failed(string reason, DateTimeOffset now, Diagnosis diagnosis, FailureCause? cause = null) =>
+        new(DeviceJobStatus.Failed, reason, now, cause ?? diagnosis.Cause, CauseConfidence: diagnosis.Confidence, CauseEvidence: diagnosis.Evidence);
 }

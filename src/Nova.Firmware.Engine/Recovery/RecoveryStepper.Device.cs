@@ -166,20 +166,6 @@ public sealed partial class RecoveryStepper
         look.Why is { } why ? $" (last look: {why})" : look.BootMode is { } mode && !DeviceHealthRule.IsNormalBootMode(mode) ? $" (the device reports boot mode '{mode}')" : "";
 
     /// <summary>How many boots it took, where the device says (bootcount-style attributes).</summary>
-    private static string BootAttempts(Look look)
-    {
-        if (look.Report?.AttributesJson is not { Length: > 2 } json)
-        {
-            return "";
-        }
-        using var doc = System.Text.Json.JsonDocument.Parse(json);
-        foreach (var name in new[] { "boot_attempts", "bootcount", "boot_count" })
-        {
-            if (doc.RootElement.TryGetProperty(name, out var v) && int.TryParse(v.ToString(), out var n) && n > 1)
-            {
-                return $" after {n} boot attempts";
-            }
-        }
-        return "";
-    }
+    private static string BootAttempts(Look look) =>
+        look.Report is { } report && BootCount.Of(report) is { } n && n > 1 ? $" after {n} boot attempts" : "";
 }

@@ -102,10 +102,8 @@ public sealed partial class RecoveryStepper
     }
 
     /// <summary>Everything the job and the device showed, classified again.</summary>
-    /// <summary>The classifier's answer as the run keeps it.</summary>
-    private sealed record RunDiagnosis(FailureCause Cause, double Confidence, IReadOnlyList<string> Evidence, string Summary);
-
-    private async Task<RunDiagnosis> DiagnoseAsync(Step s, DeviceJob job, Look look, CancellationToken ct)
+    /// <summary>Everything the job and the device showed, classified again.</summary>
+    private async Task<Diagnosis> DiagnoseAsync(Step s, DeviceJob job, Look look, CancellationToken ct)
     {
         var entries = await db.Set<TimelineEntry>().AsNoTracking()
             .Where(t => t.DeviceId == s.Device.Id && t.At >= job.CreatedAt)
@@ -113,29 +111,38 @@ public sealed partial class RecoveryStepper
             .ToListAsync(ct);
         var details = entries.Where(e => e.JobId == job.Id)
             .SelectMany(e => s.Driver?.Interpret(e)?.Details ?? []).ToList();
+        var logs = new List<string>();
         if (look.Answered && s.Driver is { Delivery: DriverDelivery.Push } driver)
         {
-            var logs = await driver.ReadLogsAsync(look.Device, ct);
-            if (logs.Outcome == DriverOutcome.Done && logs.Value is { Length: > 0 } text)
+            var read = await driver.ReadLogsAsync(look.Device, ct);
+            if (read.Outcome == DriverOutcome.Done && read.Value is { Length: > 0 } text)
             {
-                details.AddRange(text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(200));
+                // The log since the flash began is what explains it; older lines may tell of older failures.
+                logs.AddRange(text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(200));
             }
         }
         var reportAfter = look.Report is { } r && r.ReportedAt >= job.CreatedAt ? r : null;
-        var powerAfter = entries.Where(e => e.Kind == TimelineEntryKind.Power).Select(e => e.Message).ToList();
-        var resetReason = reportAfter?.ResetReason ?? (powerAfter.Count > 0 ? "power-loss" : null);
+        var power = entries.Where(e => e.Kind == TimelineEntryKind.Power).Select(e => e.Message).ToList();
         var neverReturned = !(look.Device.Health.LastSeenAt is { } seen && seen >= job.UpdatedAt) && !look.Answered;
         var fellBack = job.PreviousVersion is not null && look.Version == job.PreviousVersion && reportAfter is not null
-            && (look.Device.Firmware.InactiveVersion == job.TargetVersion || job.Cause == FailureCause.BootFailure);
+            && look.Device.Firmware.InactiveVersion == job.TargetVersion;
         var tftp = entries.Any(e => e.Kind == TimelineEntryKind.Transfer && e.Message.StartsWith("TFTP:", StringComparison.Ordinal));
-        var fresh = FailureClassifier.Classify(new FailureContext(details, resetReason, neverReturned, fellBack));
-        _ = tftp;
-        // The job's own diagnosis stands when looking again found nothing more specific.
-        if (fresh.Cause == FailureCause.Unknown && job.Cause is { } cause && cause != FailureCause.Unknown)
+        var fresh = FailureClassifier.Classify(new FailureContext(details, reportAfter?.ResetReason, neverReturned, fellBack)
         {
-            return new RunDiagnosis(cause, job.CauseConfidence ?? 0.5, job.CauseEvidence ?? [job.StatusReason ?? ""], job.StatusReason ?? "");
+            DeviceLogs = logs,
+            BootModeAfter = reportAfter?.BootMode,
+            BootAttempts = reportAfter is null ? null : BootCount.Of(reportAfter),
+            PulledStockImageOverTftp = tftp,
+            PowerEvents = power,
+            // The job saw the silence begin; its diagnosis says so when it did.
+            VanishedWhileWriting = job.CauseEvidence?.Any(e => e.Contains("fell silent while writing", StringComparison.Ordinal)) == true,
+        });
+        // The job's own diagnosis stands when looking again found nothing more specific or surer.
+        if (job.Cause is { } cause && cause != FailureCause.Unknown && (fresh.Cause == FailureCause.Unknown || fresh.Confidence < (job.CauseConfidence ?? 0)))
+        {
+            return new Diagnosis(cause, job.CauseConfidence ?? 0.5, job.CauseEvidence ?? [job.StatusReason ?? ""]) { Summary = job.StatusReason ?? "" };
         }
-        return new RunDiagnosis(fresh.Cause, fresh.Cause == FailureCause.Unknown ? 0.2 : 0.8, [fresh.Evidence], fresh.Evidence);
+        return fresh;
     }
 
     private async Task QuarantineAsync(FirmwarePackage package, CancellationToken ct)

@@ -22,6 +22,7 @@ public static class EndpointMap
     {
         api.MapJobEndpoints();
         api.MapPreflightEndpoints();
+        api.MapDiagnosisEndpoints();
         api.MapDeviceTokenEndpoints();
         api.MapDeviceEndpoints();
         api.MapRmaEndpoints();

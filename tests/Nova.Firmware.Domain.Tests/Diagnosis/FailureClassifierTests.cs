@@ -25,6 +25,7 @@ public sealed class FailureClassifierTests
 
         Assert.Equal(expected, diagnosis.Cause);
         Assert.Contains(line.Trim(), diagnosis.Evidence);
+        Assert.Contains(line.Trim(), diagnosis.Summary);
     }
 
     [Theory]
@@ -37,7 +38,8 @@ public sealed class FailureClassifierTests
         var diagnosis = Classify("Update Failed.", line);
 
         Assert.Equal(FailureCause.Unknown, diagnosis.Cause);
-        Assert.Contains($"Last words: \"{line}\"", diagnosis.Evidence);
+        Assert.Contains($"Last words: \"{line}\"", diagnosis.Summary);
+        Assert.True(diagnosis.Confidence < 0.5);
     }
 
     [Fact]
@@ -54,7 +56,7 @@ public sealed class FailureClassifierTests
         var diagnosis = Classify("ERROR : SW not compatible with hardware", "No suitable .swu image found");
 
         Assert.Equal(FailureCause.WrongHardware, diagnosis.Cause);
-        Assert.Contains("SW not compatible with hardware", diagnosis.Evidence);
+        Assert.Contains("ERROR : SW not compatible with hardware", diagnosis.Evidence);
     }
 
     [Fact]
@@ -73,7 +75,7 @@ public sealed class FailureClassifierTests
         var diagnosis = Classify(first, second, "No suitable .swu image found");
 
         Assert.Equal(FailureCause.ChecksumMismatch, diagnosis.Cause);
-        Assert.Contains("Hash not set for", diagnosis.Evidence);
+        Assert.Contains("Hash not set for", diagnosis.Summary);
     }
 
     [Fact]
@@ -107,7 +109,7 @@ public sealed class FailureClassifierTests
         var diagnosis = FailureClassifier.Classify(new FailureContext(["Update Failed."], reason, NeverReturned: false, FellBackToPreviousVersion: false));
 
         Assert.Equal(FailureCause.PowerLoss, diagnosis.Cause);
-        Assert.Contains(reason, diagnosis.Evidence);
+        Assert.Contains(reason, diagnosis.Summary);
     }
 
     [Fact]
@@ -148,7 +150,21 @@ public sealed class FailureClassifierTests
         var diagnosis = FailureClassifier.Classify(new FailureContext(["All Chunks Installed."], null, NeverReturned: true, FellBackToPreviousVersion: false));
 
         Assert.Equal(FailureCause.Unreachable, diagnosis.Cause);
-        Assert.Contains("did not return", diagnosis.Evidence);
+        Assert.Contains("did not return", diagnosis.Summary);
+    }
+
+    [Fact]
+    public void Classify_VanishedWhileWritingAndNeverReturned_PowerLossBelowCertainty()
+    {
+        // The article's "device vanishes mid-flash": a bricked device never says why, so power is
+        // named, but below 0.7: a cable pulled mid-write looks the same.
+        var diagnosis = FailureClassifier.Classify(new FailureContext(["Installing Update Chunk Artifacts."], null, NeverReturned: true, FellBackToPreviousVersion: false)
+        {
+            VanishedWhileWriting = true,
+        });
+
+        Assert.Equal(FailureCause.PowerLoss, diagnosis.Cause);
+        Assert.InRange(diagnosis.Confidence, 0.5, 0.69);
     }
 
     [Fact]
@@ -157,7 +173,7 @@ public sealed class FailureClassifierTests
         var diagnosis = Classify("Installing Update Chunk Artifacts.", "  Update Failed.  ");
 
         Assert.Equal(FailureCause.Unknown, diagnosis.Cause);
-        Assert.EndsWith("Last words: \"Update Failed.\"", diagnosis.Evidence);
+        Assert.EndsWith("Last words: \"Update Failed.\"", diagnosis.Summary);
     }
 
     [Fact]
@@ -166,6 +182,6 @@ public sealed class FailureClassifierTests
         var diagnosis = Classify();
 
         Assert.Equal(FailureCause.Unknown, diagnosis.Cause);
-        Assert.DoesNotContain("Last words", diagnosis.Evidence);
+        Assert.DoesNotContain("Last words", diagnosis.Summary);
     }
 }
