@@ -16,9 +16,12 @@ public sealed partial class RecoveryStepper
 {
     public const string CleanUpCommand = "recovery-clean-up";
 
+    /// <summary>What the retry's pre-flight gate will ask for: the image and its margin, not the image alone.</summary>
+    private long RequiredFreeBytes(Step s) => engine.Value.Preflight.RequiredFreeBytes(s.Package.Size);
+
     private async Task CleaningUpAsync(Step s, CancellationToken ct)
     {
-        var needed = s.Package.Size;
+        var needed = RequiredFreeBytes(s);
         var look = await LookAsync(s, ct);
         var free = look.Device.Storage.FreeBytes;
         if (free >= needed)
@@ -117,7 +120,7 @@ public sealed partial class RecoveryStepper
         }
     }
 
-    private long? ShortfallOf(Step s) => s.Device.Storage.FreeBytes is { } free && free < s.Package.Size ? s.Package.Size - free : null;
+    private long? ShortfallOf(Step s) => s.Device.Storage.FreeBytes is { } free && free < RequiredFreeBytes(s) ? RequiredFreeBytes(s) - free : null;
 
     /// <summary>A retry that failed again: causes the device cannot outgrow end the run; the others go down the ladder.</summary>
     private async Task AfterFailedRetryAsync(Step s, DeviceJob job, CancellationToken ct)

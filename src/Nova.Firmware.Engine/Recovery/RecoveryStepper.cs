@@ -11,6 +11,7 @@ using Nova.Firmware.Domain.Recovery;
 using Nova.Firmware.Engine.Drivers;
 using Nova.Firmware.Engine.Jobs;
 using Nova.Firmware.Engine.Observations;
+using Nova.Firmware.Engine.Options;
 using Nova.Firmware.Persistence;
 
 namespace Nova.Firmware.Engine.Recovery;
@@ -28,6 +29,7 @@ public sealed partial class RecoveryStepper(
     IPackageBlobs blobs,
     DeviceReadingRecorder readings,
     IOptions<RecoveryOptions> options,
+    IOptions<EngineOptions> engine,
     TimeProvider time,
     ILogger<RecoveryStepper> log)
 {
