@@ -189,7 +189,38 @@ public sealed partial class RecoveryStepper
             SdImageUrl = s.Device.Capabilities.SdSlot ? url : null,
             CreatedAt = s.Now,
         };
-        await MoveAsync(s, new RungChange(RecoveryRung.AwaitingTechnician, $"{why} A technician task is open with the steps for {s.Device.Model}.", s.Now + TimeSpan.FromMinutes(1)) { Task = task }, ct);
+        var change = new RungChange(RecoveryRung.AwaitingTechnician, $"{why} A technician task is open with the steps for {s.Device.Model}.", s.Now + TimeSpan.FromMinutes(1));
+        var earlier = await db.Set<TechnicianTask>().AsNoTracking().Where(t => t.RunId == s.Run.Id).Select(t => (long?)t.Id).SingleOrDefaultAsync(ct);
+        if (earlier is not { } earlierId)
+        {
+            await MoveAsync(s, change with { Task = task }, ct);
+            return;
+        }
+        // A run has one task (a unique index): back on this rung after a visit that did not bring the
+        // device back (or a task cancelled because it came back unhealthy), the same task opens again,
+        // its photos kept for the RMA bundle and its earlier outcome kept in the reason.
+        await MoveAsync(s, change with
+        {
+            Also = async (d, c) =>
+            {
+                var open = await d.Set<TechnicianTask>().SingleAsync(t => t.Id == earlierId, c);
+                var before = $" Opened again: it was {open.Status.ToWire()}" + (open.CompletedBy is { } by ? $" by {by}" : "") + (open.CompletedAt is { } at ? $" at {at:u}" : "")
+                    + (open.Note is { Length: > 0 } note ? $" ({note})" : "") + ".";
+                var reason = why + before;
+                open.Status = TechnicianTaskStatus.Open;
+                open.Reason = reason.Length > 2000 ? reason[..2000] : reason;
+                open.Steps = task.Steps;
+                open.WaitForLed = task.WaitForLed;
+                open.PhotosWanted = task.PhotosWanted;
+                open.SdImagePackageId = task.SdImagePackageId;
+                open.SdImageSha256 = task.SdImageSha256;
+                open.SdImageUrl = task.SdImageUrl;
+                open.CompletedAt = null;
+                open.CompletedBy = null;
+                open.Note = null;
+                return true;
+            },
+        }, ct);
     }
 
     /// <summary>Retries used up: a device that is down needs a person; one that is up ends blocked with the reason.</summary>

@@ -102,6 +102,54 @@ public sealed class TechnicianTests
     }
 
     [Fact]
+    public async Task CompleteTask_DeviceStillNotBackAfterTheVerifyWait_TheSameTaskIsOpenAgainAndCanBeFailed()
+    {
+        var (engine, _, run, task) = await AwaitingTechnicianAsync();
+        await using var _ = engine;
+        engine.Advance(TimeSpan.FromMinutes(30));
+        await CompleteAsync(engine, task.Id);
+        var verifying = await engine.RunAsync(run.Id);
+
+        engine.AdvanceTo(verifying.RungDeadline!.Value + TimeSpan.FromSeconds(5));
+        await engine.StepRecoveryUntilIdleAsync();
+
+        var waiting = await engine.RunAsync(run.Id);
+        Assert.Equal(RecoveryRung.AwaitingTechnician, waiting.Rung);
+        var reopened = Assert.Single(await engine.TasksAsync(run.Id));
+        Assert.Equal(task.Id, reopened.Id);
+        Assert.Equal(TechnicianTaskStatus.Open, reopened.Status);
+        Assert.Null(reopened.CompletedAt);
+        Assert.Null(reopened.CompletedBy);
+        Assert.Contains("Not verified within", reopened.Reason);
+        Assert.Contains("re-flashed from SD", reopened.Reason);
+        Assert.NotEmpty(reopened.Steps);
+
+        Assert.Null((await FailAsync(engine, task.Id)).Error);
+        Assert.Equal(RecoveryRung.Rma, (await engine.RunAsync(run.Id)).Rung);
+    }
+
+    [Fact]
+    public async Task AwaitingTechnician_DeviceBackButNeverHealthy_TheCancelledTaskIsOpenAgain()
+    {
+        var (engine, deviceId, run, task) = await AwaitingTechnicianAsync();
+        await using var _ = engine;
+        engine.Advance(TimeSpan.FromMinutes(5));
+        await engine.ReportAsync(deviceId, version: "1.0.0", led: "solid-red");
+        await engine.StepRecoveryUntilIdleAsync();
+        var verifying = await engine.RunAsync(run.Id);
+        Assert.Equal(RecoveryRung.Verifying, verifying.Rung);
+        Assert.Equal(TechnicianTaskStatus.Cancelled, Assert.Single(await engine.TasksAsync(run.Id)).Status);
+
+        engine.AdvanceTo(verifying.RungDeadline!.Value + TimeSpan.FromSeconds(5));
+        await engine.StepRecoveryUntilIdleAsync();
+
+        Assert.Equal(RecoveryRung.AwaitingTechnician, (await engine.RunAsync(run.Id)).Rung);
+        var reopened = Assert.Single(await engine.TasksAsync(run.Id));
+        Assert.Equal(task.Id, reopened.Id);
+        Assert.Equal(TechnicianTaskStatus.Open, reopened.Status);
+    }
+
+    [Fact]
     public async Task FailTask_OpenTask_RunEndsInRma()
     {
         var (engine, deviceId, run, task) = await AwaitingTechnicianAsync();
