@@ -3,6 +3,7 @@ using Nova.Firmware.Domain.Common;
 using Nova.Firmware.Domain.Diagnosis;
 using Nova.Firmware.Domain.Drivers;
 using Nova.Firmware.Domain.Jobs;
+using Nova.Firmware.Domain.Packages;
 using Nova.Firmware.Domain.Preflight;
 using Nova.Firmware.Domain.Recovery;
 
@@ -174,7 +175,10 @@ public sealed partial class RecoveryStepper
         var o = options.Value;
         var stock = await StockImageAsync(s.Device, ct);
         var url = stock is null ? null : o.PackageFileUrl.Replace("{id}", stock.Id.ToString(), StringComparison.Ordinal);
-        var (steps, led, photos) = TechnicianSteps.Build(new TechnicianStepsInput(s.Device, o.ProfileFor(s.Device.Model), s.Run.Cause, stock, url, o.TftpServer));
+        // The card gets the vendor's bootable SD image, never the raw stock image the recovery partition pulls.
+        var sd = s.Device.Capabilities.SdSlot ? await ImageAsync(s.Device, PackageKind.SdRecovery, ct) : null;
+        var sdUrl = sd is null ? null : o.PackageFileUrl.Replace("{id}", sd.Id.ToString(), StringComparison.Ordinal);
+        var (steps, led, photos) = TechnicianSteps.Build(new TechnicianStepsInput(s.Device, o.ProfileFor(s.Device.Model), s.Run.Cause, stock, url, o.TftpServer, sd, sdUrl));
         var task = new TechnicianTask
         {
             DeviceId = s.Device.Id,
@@ -184,9 +188,9 @@ public sealed partial class RecoveryStepper
             Steps = steps,
             WaitForLed = led,
             PhotosWanted = photos,
-            SdImagePackageId = s.Device.Capabilities.SdSlot ? stock?.Id : null,
-            SdImageSha256 = s.Device.Capabilities.SdSlot ? stock?.Sha256 : null,
-            SdImageUrl = s.Device.Capabilities.SdSlot ? url : null,
+            SdImagePackageId = sd?.Id,
+            SdImageSha256 = sd?.Sha256,
+            SdImageUrl = sdUrl,
             CreatedAt = s.Now,
         };
         var change = new RungChange(RecoveryRung.AwaitingTechnician, $"{why} A technician task is open with the steps for {s.Device.Model}.", s.Now + TimeSpan.FromMinutes(1));

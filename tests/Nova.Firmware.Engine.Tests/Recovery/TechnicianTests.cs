@@ -34,7 +34,7 @@ public sealed class TechnicianTests
         engine.WithAsync<RecoveryService, (TechnicianPhoto?, RecoveryActionResult)>(s => s.AddPhotoAsync(taskId, fileName, contentType, "sticker", content, By, CancellationToken.None));
 
     [Fact]
-    public async Task Task_SdSlotDeviceWithAStockImage_StepsNameTheImageItsHashAndTheModelsButton()
+    public async Task Task_SdSlotDeviceWithAnSdImage_StepsNameTheImageItsHashAndTheModelsButton()
     {
         var engine = await EngineHarness.StartAsync(recovery: o => o.Models["C200"] = new RecoveryModelProfile
         {
@@ -45,6 +45,7 @@ public sealed class TechnicianTests
         });
         await using var _ = engine;
         var stock = await engine.SeedPackageAsync("1.0.0-stock", p => { p.Kind = PackageKind.Stock; p.FileName = "c200-stock.img"; });
+        var sd = await engine.SeedPackageAsync("1.0.0-sd", p => { p.Kind = PackageKind.SdRecovery; p.FileName = "c200-sd.img"; p.Sha256 = new string('d', 64); });
         // No recovery partition: after the failure there is nothing automatic left.
         var (_, _, run) = await engine.FailJobAsync(d => d.SdSlot().With(x => { x.Name = "Lobby cam"; x.Site = "HQ"; }), "No suitable .swu image found");
 
@@ -53,13 +54,32 @@ public sealed class TechnicianTests
         Assert.Equal(RecoveryRung.AwaitingTechnician, (await engine.RunAsync(run.Id)).Rung);
         var task = Assert.Single(await engine.TasksAsync(run.Id));
         Assert.Equal("Recover Lobby cam (C200 rev 1.0) at HQ", task.Title);
-        Assert.Equal(stock.Id, task.SdImagePackageId);
-        Assert.Equal(stock.Sha256, task.SdImageSha256);
-        Assert.Equal($"/api/v1/packages/{stock.Id}/file", task.SdImageUrl);
-        Assert.Contains(task.Steps, s => s.Contains(stock.FileName, StringComparison.Ordinal) && s.Contains(stock.Sha256, StringComparison.Ordinal));
+        // The card gets the vendor's bootable SD image, not the raw stock image the recovery partition pulls.
+        Assert.Equal(sd.Id, task.SdImagePackageId);
+        Assert.Equal(sd.Sha256, task.SdImageSha256);
+        Assert.Equal($"/api/v1/packages/{sd.Id}/file", task.SdImageUrl);
+        Assert.Contains(task.Steps, s => s.Contains(sd.FileName, StringComparison.Ordinal) && s.Contains(sd.Sha256, StringComparison.Ordinal) && s.Contains(task.SdImageUrl!, StringComparison.Ordinal));
+        Assert.DoesNotContain(task.Steps, s => s.Contains(stock.FileName, StringComparison.Ordinal));
         Assert.Contains(task.Steps, s => s.Contains("Hold RESET and PAIR", StringComparison.Ordinal) && s.Contains("blinking-blue", StringComparison.Ordinal));
         Assert.Equal("solid-green", task.WaitForLed);
         Assert.Equal(["the rear label"], task.PhotosWanted);
+    }
+
+    [Fact]
+    public async Task Task_SdSlotDeviceWithOnlyAStockImage_NoSdImageHandedOverAndTheStepsSayToImportOne()
+    {
+        await using var engine = await EngineHarness.StartAsync();
+        var stock = await engine.SeedPackageAsync("1.0.0-stock", p => { p.Kind = PackageKind.Stock; p.FileName = "c200-stock.img"; });
+        var (_, _, run) = await engine.FailJobAsync(d => d.SdSlot(), "No suitable .swu image found");
+
+        await engine.StepRecoveryUntilIdleAsync();
+
+        var task = Assert.Single(await engine.TasksAsync(run.Id));
+        Assert.Null(task.SdImagePackageId);
+        Assert.Null(task.SdImageSha256);
+        Assert.Null(task.SdImageUrl);
+        Assert.DoesNotContain(task.Steps, s => s.Contains(stock.FileName, StringComparison.Ordinal));
+        Assert.Contains(task.Steps, s => s.StartsWith("No SD recovery image for Axiom C200", StringComparison.Ordinal));
     }
 
     [Fact]
