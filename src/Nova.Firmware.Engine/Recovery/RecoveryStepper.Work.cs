@@ -159,10 +159,17 @@ public sealed partial class RecoveryStepper
         var look = await LookAsync(s, ct);
         if (look.BackNormalSince(s.Run.RungStartedAt))
         {
-            await db.Set<TechnicianTask>().Where(t => t.RunId == s.Run.Id && t.Status == TechnicianTaskStatus.Open)
-                .ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, TechnicianTaskStatus.Cancelled)
-                    .SetProperty(t => t.Note, "The device came back before the task was done.").SetProperty(t => t.CompletedAt, s.Now), ct);
-            await MoveAsync(s, To(s, RecoveryRung.Verifying, "The device is back in normal boot before the technician task was done; verifying it.", options.Value.VerifyWait), ct);
+            // The task is cancelled with the move or not at all: never a cancelled task on a run still waiting for it.
+            await MoveAsync(s, To(s, RecoveryRung.Verifying, "The device is back in normal boot before the technician task was done; verifying it.", options.Value.VerifyWait) with
+            {
+                Also = async (d, c) =>
+                {
+                    await d.Set<TechnicianTask>().Where(t => t.RunId == s.Run.Id && t.Status == TechnicianTaskStatus.Open)
+                        .ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, TechnicianTaskStatus.Cancelled)
+                            .SetProperty(t => t.Note, "The device came back before the task was done.").SetProperty(t => t.CompletedAt, s.Now), c);
+                    return true;
+                },
+            }, ct);
             return;
         }
         // A person is on it; asking a silent device every few seconds helps nobody.

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Nova.Firmware.Domain.Drivers;
 using Nova.Firmware.Domain.Recovery;
 using Nova.Firmware.Engine.Recovery;
@@ -143,6 +144,35 @@ public sealed class CrashSafetyTests
         Assert.Null(moved.LeaseOwner);
         Assert.Single(await engine.RungChangesAsync(run));
     }
+
+    [Fact]
+    public async Task AwaitingTechnician_DeviceBackButTheStepLosesItsLease_TaskStaysOpen()
+    {
+        await using var engine = await EngineHarness.StartAsync();
+        var (device, _, run) = await engine.FailPushJobAsync(null, "No suitable image found");
+        engine.Push.Silence();
+        await engine.StepRecoveryUntilIdleAsync();
+        Assert.Equal(RecoveryRung.AwaitingTechnician, (await engine.RunAsync(run.Id)).Rung);
+        engine.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal([run.Id], await engine.ClaimRecoveryAsync(A));
+
+        // While A looks at the device (back, normal boot), its lease passes to B.
+        engine.Push.Telemetry = d =>
+        {
+            StealLease(engine, run.Id, B);
+            return DriverResult<DeviceReading>.Done(new DeviceReading(engine.Now, Fresh: true) { FirmwareVersion = "1.0.0", BootMode = "normal" });
+        };
+        await engine.StepRecoveryAsync(run.Id, A);
+
+        Assert.Equal(RecoveryRung.AwaitingTechnician, (await engine.RunAsync(run.Id)).Rung);
+        Assert.Equal(TechnicianTaskStatus.Open, Assert.Single(await engine.TasksAsync(run.Id)).Status);
+        Assert.Equal(device.Id, (await engine.RunAsync(run.Id)).DeviceId);
+    }
+
+    /// <summary>Another replica claims the run now (from inside a driver call, which is synchronous in the fake).</summary>
+    private static void StealLease(EngineHarness engine, long runId, string owner) =>
+        engine.WithDbAsync(db => db.Set<RecoveryRun>().Where(r => r.Id == runId)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.LeaseOwner, owner))).GetAwaiter().GetResult();
 
     [Fact]
     public async Task Move_StaleExpectedRung_WritesNothing()
