@@ -129,6 +129,70 @@ public sealed class LadderPathTests
         Assert.Contains("Two clean transfers arrived damaged", blocked.StatusReason);
     }
 
+    // ---- Recovery partition and TFTP re-flash ----
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Reflashing_DeviceInRecoveryPullsTheStockImageOverTftpAndComesBack_RecoveredOrReattempted(bool reattempt)
+    {
+        await using var engine = await EngineHarness.StartAsync(recovery: o => o.ReattemptIntended = reattempt);
+        var stock = await LadderDeadlineTests.SeedStockImageAsync(engine);
+        var (device, job, run) = await engine.FailPushJobAsync(d => d.RemoteRecoveryTrigger().RecoveryPartition(), "ERROR : failed to boot the new image");
+        Assert.Equal(FailureCause.BootFailure, job.Cause);
+        // Found in its recovery partition after the failed boot: nothing to tell it, only to watch for its pull.
+        engine.Push.Answer(version: "1.0.0", bootMode: "recovery");
+
+        await engine.StepRecoveryUntilIdleAsync();
+
+        var reflashing = await engine.RunAsync(run.Id);
+        Assert.Equal(RecoveryRung.Reflashing, reflashing.Rung);
+        Assert.Equal(0, engine.Push.RecoveryTriggers);
+        Assert.DoesNotContain(await engine.CommandsAsync(job.Id), c => c.Step == RecoveryStepper.RecoveryCommand);
+        Assert.Equal(HealthStatus.Degraded, (await engine.DeviceAsync(device.Id)).Health.Status);
+
+        engine.Advance(TimeSpan.FromMinutes(3));
+        var pulled = $"TFTP: '{stock.FileName}' sent to 10.0.0.9:3456: {stock.Size} bytes in 41.2 s.";
+        await engine.WithAsync<Engine.Observations.IObservationSink>(s => s.RecordAsync(new Domain.Drivers.DeviceObservation(device.Id, TimelineEntryKind.Transfer, pulled), CancellationToken.None));
+        await engine.StepRecoveryUntilIdleAsync();
+        Assert.Equal(RecoveryRung.Reflashing, (await engine.RunAsync(run.Id)).Rung);
+        Assert.Contains(pulled, (await engine.RunAsync(run.Id)).StatusReason);
+
+        engine.Advance(TimeSpan.FromMinutes(2));
+        engine.Push.Answer(version: "1.0.0-stock", bootMode: "normal", led: "solid");
+        await engine.StepRecoveryUntilIdleAsync();
+
+        var after = await engine.RunAsync(run.Id);
+        Assert.Contains(await engine.RungChangesAsync(run), m => m.StartsWith("recovery reflashing → verifying: The device is re-flashed over TFTP", StringComparison.Ordinal));
+        Assert.Equal(HealthStatus.Healthy, (await engine.DeviceAsync(device.Id)).Health.Status);
+        if (!reattempt)
+        {
+            Assert.Equal(RecoveryRung.Recovered, after.Rung);
+            Assert.Equal("1.0.0-stock", after.RecoveredVersion);
+            return;
+        }
+        Assert.Equal(RecoveryRung.Retrying, after.Rung);
+        var retry = await engine.JobAsync(after.RetryJobId!.Value);
+        Assert.Equal(job.PackageId, retry.PackageId);
+        Assert.Equal("1.0.0-stock", retry.PreviousVersion);
+    }
+
+    [Fact]
+    public async Task BootingRecovery_TftpServerOff_TechnicianTaskSaysSo()
+    {
+        await using var engine = await EngineHarness.StartAsync(recovery: o => o.TftpServer = null);
+        await LadderDeadlineTests.SeedStockImageAsync(engine);
+        var (_, _, run) = await engine.FailJobAsync(d => d.RecoveryPartition(), LadderDeadlineTests.PowerLoss);
+
+        await engine.StepRecoveryUntilIdleAsync();
+
+        var waiting = await engine.RunAsync(run.Id);
+        Assert.Equal(RecoveryRung.AwaitingTechnician, waiting.Rung);
+        Assert.Contains("the TFTP server is off", waiting.StatusReason);
+        Assert.Equal(0, waiting.RecoveryBoots);
+        Assert.Contains(Assert.Single(await engine.TasksAsync(run.Id)).Steps, s => s.Contains("enable Nova Firmware's TFTP server first", StringComparison.Ordinal));
+    }
+
     // ---- Insufficient space: clean up, retry once ----
 
     [Fact]
