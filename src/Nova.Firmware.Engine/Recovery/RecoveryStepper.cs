@@ -83,7 +83,7 @@ public sealed partial class RecoveryStepper(
                 break;
             case RecoveryRung.AwaitingApproval:
                 // Only an operator moves it; look again rarely, in case the device was deleted or the run closed.
-                await store.ReleaseAsync(run.Id, owner, s.Now + TimeSpan.FromHours(1), cancellationToken);
+                await store.ReleaseAsync(run.Id, owner, RecoveryRung.AwaitingApproval, s.Now + TimeSpan.FromHours(1), cancellationToken);
                 break;
             case RecoveryRung.Recovered:
             case RecoveryRung.Blocked:
@@ -139,7 +139,7 @@ public sealed partial class RecoveryStepper(
     }
 
     private Task KeepAsync(Step s, string reason, TimeSpan? after, CancellationToken ct) =>
-        store.KeepAsync(s.Run.Id, s.Owner, reason, s.Now + (after ?? options.Value.RecheckInterval), ct);
+        store.KeepAsync(s.Run.Id, s.Owner, s.Run.Rung, reason, s.Now + (after ?? options.Value.RecheckInterval), ct);
 
     private RungChange To(Step s, RecoveryRung rung, string reason, TimeSpan? deadline = null) =>
         new(rung, reason, s.Now, deadline is { } d ? s.Now + d : null);

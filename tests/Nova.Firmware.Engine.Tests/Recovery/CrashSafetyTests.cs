@@ -169,6 +169,35 @@ public sealed class CrashSafetyTests
         Assert.Equal(device.Id, (await engine.RunAsync(run.Id)).DeviceId);
     }
 
+    [Fact]
+    public async Task AwaitingTechnician_TaskDoneWhileAReplicaLooksAtTheDevice_TheStepDoesNotOverwriteTheNewRung()
+    {
+        await using var engine = await EngineHarness.StartAsync();
+        var (_, _, run) = await engine.FailPushJobAsync(null, "No suitable image found");
+        engine.Push.Silence();
+        await engine.StepRecoveryUntilIdleAsync();
+        var task = Assert.Single(await engine.TasksAsync(run.Id));
+        engine.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal([run.Id], await engine.ClaimRecoveryAsync(A));
+
+        // While A asks the (still silent) device, the technician marks the task done.
+        engine.Push.Telemetry = _ =>
+        {
+            Complete(engine, task.Id);
+            return DriverResult<DeviceReading>.Unreachable("connection refused");
+        };
+        await engine.StepRecoveryAsync(run.Id, A);
+        await engine.ReleaseRecoveryLeaseAsync(run.Id, A);
+
+        var verifying = await engine.RunAsync(run.Id);
+        Assert.Equal(RecoveryRung.Verifying, verifying.Rung);
+        Assert.StartsWith("Technician task done by tech@test", verifying.StatusReason, StringComparison.Ordinal);
+        Assert.Equal(engine.Now, verifying.NextActionAt);
+    }
+
+    private static void Complete(EngineHarness engine, long taskId) =>
+        Assert.Null(engine.WithAsync<RecoveryService, RecoveryActionResult>(s => s.CompleteTaskAsync(taskId, "tech@test", null, CancellationToken.None)).GetAwaiter().GetResult().Error);
+
     /// <summary>Another replica claims the run now (from inside a driver call, which is synchronous in the fake).</summary>
     private static void StealLease(EngineHarness engine, long runId, string owner) =>
         engine.WithDbAsync(db => db.Set<RecoveryRun>().Where(r => r.Id == runId)
