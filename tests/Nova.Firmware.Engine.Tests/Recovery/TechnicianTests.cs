@@ -57,7 +57,7 @@ public sealed class TechnicianTests
         // The card gets the vendor's bootable SD image, not the raw stock image the recovery partition pulls.
         Assert.Equal(sd.Id, task.SdImagePackageId);
         Assert.Equal(sd.Sha256, task.SdImageSha256);
-        Assert.Equal($"/api/v1/packages/{sd.Id}/file", task.SdImageUrl);
+        Assert.Equal(engine.Recovery.PackageFileUrl.Replace("{id}", sd.Id.ToString(), StringComparison.Ordinal), task.SdImageUrl);
         Assert.Contains(task.Steps, s => s.Contains(sd.FileName, StringComparison.Ordinal) && s.Contains(sd.Sha256, StringComparison.Ordinal) && s.Contains(task.SdImageUrl!, StringComparison.Ordinal));
         Assert.DoesNotContain(task.Steps, s => s.Contains(stock.FileName, StringComparison.Ordinal));
         Assert.Contains(task.Steps, s => s.Contains("Hold RESET and PAIR", StringComparison.Ordinal) && s.Contains("blinking-blue", StringComparison.Ordinal));
