@@ -4,8 +4,12 @@ using Nova.Firmware.Domain.Packages;
 
 namespace Nova.Firmware.Domain.Recovery;
 
-/// <summary>What the steps are built from: the device, its model's profile, and the SD recovery image the catalog has for it.</summary>
-public sealed record TechnicianStepsInput(Device Device, RecoveryModelProfile Profile, FailureCause Cause, FirmwarePackage? StockImage, string? StockImageUrl, string? TftpServer);
+/// <summary>
+/// What the steps are built from: the device, its model's profile, the stock image the recovery
+/// partition pulls over TFTP, and the SD recovery image (package kind sd-recovery) the catalog has for it.
+/// </summary>
+public sealed record TechnicianStepsInput(Device Device, RecoveryModelProfile Profile, FailureCause Cause, FirmwarePackage? StockImage, string? StockImageUrl, string? TftpServer,
+    FirmwarePackage? SdImage = null, string? SdImageUrl = null);
 
 /// <summary>
 /// Writes a technician task's steps from the seed article's "Last resort: SD card reflash" and
@@ -27,9 +31,9 @@ public static class TechnicianSteps
             steps.Add($"Check that the device has power and a network link{feed}; power-cycle it once. If it comes back, mark this task done.");
         }
         steps.Add($"Read the model and hardware revision from the sticker: it must say {d.Model}, revision {d.HardwareRevision} ({d.Soc}). If it does not, stop and correct the inventory: no image is flashed across revisions.");
-        if (d.Capabilities.SdSlot && input.StockImage is { } image)
+        if (d.Capabilities.SdSlot && input.SdImage is { } image)
         {
-            steps.Add($"Download the SD recovery image {image.FileName} ({image.Size} bytes) from {input.StockImageUrl ?? "the package catalog"} and check that its SHA-256 is {image.Sha256} before using it; never use an interrupted download.");
+            steps.Add($"Download the SD recovery image {image.FileName} ({image.Size} bytes) from {input.SdImageUrl ?? "the package catalog"} and check that its SHA-256 is {image.Sha256} before using it; never use an interrupted download.");
             steps.Add("Write the image to a fresh SD card with Etcher or dd.");
             steps.Add($"Insert the card, then: {button}. The device flashes from the card{(p.LedWhileFlashing is { } busy ? $" (LED {busy})" : "")}.");
             steps.Add($"Wait for the status LED to show {led}, then remove the card.");
@@ -43,6 +47,11 @@ public static class TechnicianSteps
             {
                 steps.Add($"No stock image for {DeviceIdentity.Of(d)} is in the catalog: import the vendor's recovery image as a stock package first.");
             }
+        }
+        else if (d.Capabilities.SdSlot)
+        {
+            steps.Add($"No SD recovery image for {DeviceIdentity.Of(d)} is in the catalog: import the vendor's bootable SD image as an sd-recovery package, write it to a fresh SD card with Etcher or dd, insert the card, then: {button}.");
+            steps.Add($"Wait for the status LED to show {led}, then remove the card.");
         }
         else
         {

@@ -153,13 +153,16 @@ public sealed partial class RecoveryStepper
         await db.Set<Device>().Where(d => d.Id == deviceId && d.Health.Status == HealthStatus.Degraded)
             .ExecuteUpdateAsync(u => u.SetProperty(d => d.Health.Status, HealthStatus.Healthy), ct);
 
-    private async Task<FirmwarePackage?> StockImageAsync(Device device, CancellationToken ct)
+    private Task<FirmwarePackage?> StockImageAsync(Device device, CancellationToken ct) => ImageAsync(device, PackageKind.Stock, ct);
+
+    /// <summary>The catalog's image of <paramref name="kind"/> for the device's exact hardware, never a quarantined one.</summary>
+    private async Task<FirmwarePackage?> ImageAsync(Device device, PackageKind kind, CancellationToken ct)
     {
         var vendor = device.Vendor.ToLower();
         var candidates = await db.Set<FirmwarePackage>().AsNoTracking()
-            .Where(p => p.Kind == PackageKind.Stock && p.QuarantinedAt == null && p.Vendor.ToLower() == vendor)
+            .Where(p => p.Kind == kind && p.QuarantinedAt == null && p.Vendor.ToLower() == vendor)
             .ToListAsync(ct);
-        return PackageCompatibility.FindMatching(candidates, DeviceIdentity.Of(device), PackageKind.Stock);
+        return PackageCompatibility.FindMatching(candidates, DeviceIdentity.Of(device), kind);
     }
 
     private static string Seen(Look look) =>

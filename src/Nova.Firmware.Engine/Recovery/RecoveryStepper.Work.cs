@@ -3,6 +3,7 @@ using Nova.Firmware.Domain.Common;
 using Nova.Firmware.Domain.Diagnosis;
 using Nova.Firmware.Domain.Drivers;
 using Nova.Firmware.Domain.Jobs;
+using Nova.Firmware.Domain.Packages;
 using Nova.Firmware.Domain.Preflight;
 using Nova.Firmware.Domain.Recovery;
 
@@ -16,9 +17,12 @@ public sealed partial class RecoveryStepper
 {
     public const string CleanUpCommand = "recovery-clean-up";
 
+    /// <summary>What the retry's pre-flight gate will ask for: the image and its margin, not the image alone.</summary>
+    private long RequiredFreeBytes(Step s) => engine.Value.Preflight.RequiredFreeBytes(s.Package.Size);
+
     private async Task CleaningUpAsync(Step s, CancellationToken ct)
     {
-        var needed = s.Package.Size;
+        var needed = RequiredFreeBytes(s);
         var look = await LookAsync(s, ct);
         var free = look.Device.Storage.FreeBytes;
         if (free >= needed)
@@ -117,7 +121,7 @@ public sealed partial class RecoveryStepper
         }
     }
 
-    private long? ShortfallOf(Step s) => s.Device.Storage.FreeBytes is { } free && free < s.Package.Size ? s.Package.Size - free : null;
+    private long? ShortfallOf(Step s) => s.Device.Storage.FreeBytes is { } free && free < RequiredFreeBytes(s) ? RequiredFreeBytes(s) - free : null;
 
     /// <summary>A retry that failed again: causes the device cannot outgrow end the run; the others go down the ladder.</summary>
     private async Task AfterFailedRetryAsync(Step s, DeviceJob job, CancellationToken ct)
@@ -155,10 +159,17 @@ public sealed partial class RecoveryStepper
         var look = await LookAsync(s, ct);
         if (look.BackNormalSince(s.Run.RungStartedAt))
         {
-            await db.Set<TechnicianTask>().Where(t => t.RunId == s.Run.Id && t.Status == TechnicianTaskStatus.Open)
-                .ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, TechnicianTaskStatus.Cancelled)
-                    .SetProperty(t => t.Note, "The device came back before the task was done.").SetProperty(t => t.CompletedAt, s.Now), ct);
-            await MoveAsync(s, To(s, RecoveryRung.Verifying, "The device is back in normal boot before the technician task was done; verifying it.", options.Value.VerifyWait), ct);
+            // The task is cancelled with the move or not at all: never a cancelled task on a run still waiting for it.
+            await MoveAsync(s, To(s, RecoveryRung.Verifying, "The device is back in normal boot before the technician task was done; verifying it.", options.Value.VerifyWait) with
+            {
+                Also = async (d, c) =>
+                {
+                    await d.Set<TechnicianTask>().Where(t => t.RunId == s.Run.Id && t.Status == TechnicianTaskStatus.Open)
+                        .ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, TechnicianTaskStatus.Cancelled)
+                            .SetProperty(t => t.Note, "The device came back before the task was done.").SetProperty(t => t.CompletedAt, s.Now), c);
+                    return true;
+                },
+            }, ct);
             return;
         }
         // A person is on it; asking a silent device every few seconds helps nobody.
@@ -171,7 +182,10 @@ public sealed partial class RecoveryStepper
         var o = options.Value;
         var stock = await StockImageAsync(s.Device, ct);
         var url = stock is null ? null : o.PackageFileUrl.Replace("{id}", stock.Id.ToString(), StringComparison.Ordinal);
-        var (steps, led, photos) = TechnicianSteps.Build(new TechnicianStepsInput(s.Device, o.ProfileFor(s.Device.Model), s.Run.Cause, stock, url, o.TftpServer));
+        // The card gets the vendor's bootable SD image, never the raw stock image the recovery partition pulls.
+        var sd = s.Device.Capabilities.SdSlot ? await ImageAsync(s.Device, PackageKind.SdRecovery, ct) : null;
+        var sdUrl = sd is null ? null : o.PackageFileUrl.Replace("{id}", sd.Id.ToString(), StringComparison.Ordinal);
+        var (steps, led, photos) = TechnicianSteps.Build(new TechnicianStepsInput(s.Device, o.ProfileFor(s.Device.Model), s.Run.Cause, stock, url, o.TftpServer, sd, sdUrl));
         var task = new TechnicianTask
         {
             DeviceId = s.Device.Id,
@@ -181,12 +195,43 @@ public sealed partial class RecoveryStepper
             Steps = steps,
             WaitForLed = led,
             PhotosWanted = photos,
-            SdImagePackageId = s.Device.Capabilities.SdSlot ? stock?.Id : null,
-            SdImageSha256 = s.Device.Capabilities.SdSlot ? stock?.Sha256 : null,
-            SdImageUrl = s.Device.Capabilities.SdSlot ? url : null,
+            SdImagePackageId = sd?.Id,
+            SdImageSha256 = sd?.Sha256,
+            SdImageUrl = sdUrl,
             CreatedAt = s.Now,
         };
-        await MoveAsync(s, new RungChange(RecoveryRung.AwaitingTechnician, $"{why} A technician task is open with the steps for {s.Device.Model}.", s.Now + TimeSpan.FromMinutes(1)) { Task = task }, ct);
+        var change = new RungChange(RecoveryRung.AwaitingTechnician, $"{why} A technician task is open with the steps for {s.Device.Model}.", s.Now + TimeSpan.FromMinutes(1));
+        var earlier = await db.Set<TechnicianTask>().AsNoTracking().Where(t => t.RunId == s.Run.Id).Select(t => (long?)t.Id).SingleOrDefaultAsync(ct);
+        if (earlier is not { } earlierId)
+        {
+            await MoveAsync(s, change with { Task = task }, ct);
+            return;
+        }
+        // A run has one task (a unique index): back on this rung after a visit that did not bring the
+        // device back (or a task cancelled because it came back unhealthy), the same task opens again,
+        // its photos kept for the RMA bundle and its earlier outcome kept in the reason.
+        await MoveAsync(s, change with
+        {
+            Also = async (d, c) =>
+            {
+                var open = await d.Set<TechnicianTask>().SingleAsync(t => t.Id == earlierId, c);
+                var before = $" Opened again: it was {open.Status.ToWire()}" + (open.CompletedBy is { } by ? $" by {by}" : "") + (open.CompletedAt is { } at ? $" at {at:u}" : "")
+                    + (open.Note is { Length: > 0 } note ? $" ({note})" : "") + ".";
+                var reason = why + before;
+                open.Status = TechnicianTaskStatus.Open;
+                open.Reason = reason.Length > 2000 ? reason[..2000] : reason;
+                open.Steps = task.Steps;
+                open.WaitForLed = task.WaitForLed;
+                open.PhotosWanted = task.PhotosWanted;
+                open.SdImagePackageId = task.SdImagePackageId;
+                open.SdImageSha256 = task.SdImageSha256;
+                open.SdImageUrl = task.SdImageUrl;
+                open.CompletedAt = null;
+                open.CompletedBy = null;
+                open.Note = null;
+                return true;
+            },
+        }, ct);
     }
 
     /// <summary>Retries used up: a device that is down needs a person; one that is up ends blocked with the reason.</summary>

@@ -11,6 +11,7 @@ using Nova.Firmware.Domain.Recovery;
 using Nova.Firmware.Engine.Drivers;
 using Nova.Firmware.Engine.Jobs;
 using Nova.Firmware.Engine.Observations;
+using Nova.Firmware.Engine.Options;
 using Nova.Firmware.Persistence;
 
 namespace Nova.Firmware.Engine.Recovery;
@@ -28,6 +29,7 @@ public sealed partial class RecoveryStepper(
     IPackageBlobs blobs,
     DeviceReadingRecorder readings,
     IOptions<RecoveryOptions> options,
+    IOptions<EngineOptions> engine,
     TimeProvider time,
     ILogger<RecoveryStepper> log)
 {
@@ -81,7 +83,7 @@ public sealed partial class RecoveryStepper(
                 break;
             case RecoveryRung.AwaitingApproval:
                 // Only an operator moves it; look again rarely, in case the device was deleted or the run closed.
-                await store.ReleaseAsync(run.Id, owner, s.Now + TimeSpan.FromHours(1), cancellationToken);
+                await store.ReleaseAsync(run.Id, owner, RecoveryRung.AwaitingApproval, s.Now + TimeSpan.FromHours(1), cancellationToken);
                 break;
             case RecoveryRung.Recovered:
             case RecoveryRung.Blocked:
@@ -137,7 +139,7 @@ public sealed partial class RecoveryStepper(
     }
 
     private Task KeepAsync(Step s, string reason, TimeSpan? after, CancellationToken ct) =>
-        store.KeepAsync(s.Run.Id, s.Owner, reason, s.Now + (after ?? options.Value.RecheckInterval), ct);
+        store.KeepAsync(s.Run.Id, s.Owner, s.Run.Rung, reason, s.Now + (after ?? options.Value.RecheckInterval), ct);
 
     private RungChange To(Step s, RecoveryRung rung, string reason, TimeSpan? deadline = null) =>
         new(rung, reason, s.Now, deadline is { } d ? s.Now + d : null);

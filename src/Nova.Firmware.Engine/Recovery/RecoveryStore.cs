@@ -119,9 +119,13 @@ public sealed class RecoveryStore(FirmwareDbContext db, TimeProvider time)
         return true;
     }
 
-    public async Task ReleaseAsync(long runId, string owner, DateTimeOffset nextActionAt, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Gives the lease back and says when to look again, if the run is still on <paramref name="expected"/>:
+    /// an operator moves a run without its lease, and that move's next look must not be pushed back.
+    /// </summary>
+    public async Task ReleaseAsync(long runId, string owner, RecoveryRung expected, DateTimeOffset nextActionAt, CancellationToken cancellationToken) =>
         await db.Set<RecoveryRun>()
-            .Where(r => r.Id == runId && r.LeaseOwner == owner)
+            .Where(r => r.Id == runId && r.LeaseOwner == owner && r.Rung == expected)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.LeaseOwner, (string?)null)
                 .SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null)
@@ -132,12 +136,17 @@ public sealed class RecoveryStore(FirmwareDbContext db, TimeProvider time)
             .Where(r => r.Id == runId && r.LeaseOwner == owner)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
 
-    /// <summary>Keeps the rung but rewrites what it is waiting for (no timeline entry: nothing changed but the wording).</summary>
-    public async Task KeepAsync(long runId, string owner, string reason, DateTimeOffset nextActionAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps the rung but rewrites what it is waiting for (no timeline entry: nothing changed but the
+    /// wording), only if the run is still on <paramref name="expected"/>: an operator who moved it
+    /// meanwhile (without the lease) keeps their reason and next look. The lease is left to the
+    /// loop's release when nothing is written.
+    /// </summary>
+    public async Task KeepAsync(long runId, string owner, RecoveryRung expected, string reason, DateTimeOffset nextActionAt, CancellationToken cancellationToken)
     {
         var text = reason.Length > 1900 ? reason[..1900] : reason;
         await db.Set<RecoveryRun>()
-            .Where(r => r.Id == runId && r.LeaseOwner == owner)
+            .Where(r => r.Id == runId && r.LeaseOwner == owner && r.Rung == expected)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.StatusReason, text)
                 .SetProperty(r => r.NextActionAt, nextActionAt)

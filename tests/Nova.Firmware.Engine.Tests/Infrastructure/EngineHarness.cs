@@ -8,12 +8,14 @@ using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Domain.Drivers;
 using Nova.Firmware.Domain.Jobs;
 using Nova.Firmware.Domain.Packages;
+using Nova.Firmware.Domain.Recovery;
 using Nova.Firmware.Domain.Timeline;
 using Microsoft.Extensions.Configuration;
 using Nova.Firmware.Drivers.Ddi;
 using Nova.Firmware.Server.Tests.Infrastructure;
 using Nova.Firmware.Engine.Jobs;
 using Nova.Firmware.Engine.Options;
+using Nova.Firmware.Engine.Recovery;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Protocols.Ddi;
 
@@ -35,33 +37,41 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     private readonly string? _postgres;
 
-    private EngineHarness(ServiceProvider services, string directory, string? postgres, FakeTimeProvider time, EngineOptions options, FakePackageBlobs blobs, FakePushDriver push)
+    private EngineHarness(ServiceProvider services, string directory, string? postgres, FakeTimeProvider time, EngineOptions options, RecoveryOptions recovery, FakePackageBlobs blobs, FakePushDriver push)
     {
         _services = services;
         _directory = directory;
         _postgres = postgres;
         Time = time;
         Options = options;
+        Recovery = recovery;
         Blobs = blobs;
         Push = push;
     }
 
     public FakeTimeProvider Time { get; }
     public EngineOptions Options { get; }
+    /// <summary>The recovery ladder's settings: the defaults, with the TFTP server on (<see cref="TftpServer"/>) unless a test says otherwise.</summary>
+    public RecoveryOptions Recovery { get; }
     public FakePackageBlobs Blobs { get; }
     /// <summary>The ONVIF-registered push driver the test scripts.</summary>
     public FakePushDriver Push { get; }
     public DateTimeOffset Now => Time.GetUtcNow();
 
-    public static async Task<EngineHarness> StartAsync(Action<EngineOptions>? configure = null, DatabaseProvider database = DatabaseProvider.Sqlite)
+    /// <summary>Where the harness says devices reach the TFTP server (nothing listens: the ladder only names it).</summary>
+    public const string TftpServer = "127.0.0.1:6969";
+
+    public static async Task<EngineHarness> StartAsync(Action<EngineOptions>? configure = null, DatabaseProvider database = DatabaseProvider.Sqlite, Action<RecoveryOptions>? recovery = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "nova-engine-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
         var options = new EngineOptions { ReplicaId = ReplicaA };
         configure?.Invoke(options);
+        var recoveryOptions = new RecoveryOptions { TftpServer = TftpServer };
+        recovery?.Invoke(recoveryOptions);
         var blobs = new FakePackageBlobs();
-        var push = new FakePushDriver();
+        var push = new FakePushDriver(time);
         var services = new ServiceCollection().AddLogging();
         string? postgres = null;
         if (database == DatabaseProvider.Postgres)
@@ -79,6 +89,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         services.AddUpdateEngine(new ConfigurationBuilder().Build(), runLoops: false)
             .AddSingleton<TimeProvider>(time)
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(options))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(recoveryOptions))
             .AddSingleton<IPackageBlobs>(blobs)
             .AddDdiDriver()
             .AddSingleton<IDeviceDriver>(push);
@@ -88,7 +99,7 @@ internal sealed class EngineHarness : IAsyncDisposable
             await using var scope = provider.CreateAsyncScope();
             await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<FirmwareDbContext>(), CancellationToken.None);
         }
-        return new EngineHarness(provider, directory, postgres, time, options, blobs, push);
+        return new EngineHarness(provider, directory, postgres, time, options, recoveryOptions, blobs, push);
     }
 
     /// <summary>
@@ -174,9 +185,10 @@ internal sealed class EngineHarness : IAsyncDisposable
         return device;
     }
 
-    public async Task<FirmwarePackage> SeedPackageAsync(string version = "2.0.0")
+    public async Task<FirmwarePackage> SeedPackageAsync(string version = "2.0.0", Action<FirmwarePackage>? shape = null)
     {
         var package = PackageBuilder.Build(Now, version);
+        shape?.Invoke(package);
         await WithDbAsync(async db =>
         {
             db.Add(package);
@@ -328,6 +340,146 @@ internal sealed class EngineHarness : IAsyncDisposable
         await db.Set<Device>().Where(d => d.Id == deviceId).ExecuteUpdateAsync(s => s.SetProperty(d => d.Storage.FreeBytes, free).SetProperty(d => d.Health.LastSeenAt, now));
         await db.Set<DeviceJob>().Where(j => j.ActiveDeviceId == deviceId).ExecuteUpdateAsync(s => s.SetProperty(j => j.NextActionAt, now));
     });
+
+    // ---- Recovery runs: stepped by hand the way RecoveryLoop passes them (claim, step, release; a fresh scope each). ----
+
+    public Task<IReadOnlyList<long>> ClaimRecoveryAsync(string owner = ReplicaA) =>
+        WithAsync<RecoveryStore, IReadOnlyList<long>>(s => s.ClaimDueAsync(owner, Recovery.LeaseDuration, Recovery.BatchSize, CancellationToken.None));
+
+    /// <summary>Steps a run this owner has claimed, without releasing the lease (as a step cut off by a crash would leave it).</summary>
+    public Task StepRecoveryAsync(long runId, string owner = ReplicaA, CancellationToken cancellationToken = default) =>
+        WithAsync<RecoveryStepper>(s => s.StepAsync(runId, owner, cancellationToken));
+
+    public Task ReleaseRecoveryLeaseAsync(long runId, string owner = ReplicaA) =>
+        WithAsync<RecoveryStore>(s => s.ReleaseLeaseAsync(runId, owner, CancellationToken.None));
+
+    /// <summary>Steps the run once (claim, step, release): for tests that look between two rungs.</summary>
+    public async Task StepRecoveryOnceAsync(long runId, string owner = ReplicaA, CancellationToken cancellationToken = default)
+    {
+        var claimed = await ClaimRecoveryAsync(owner);
+        if (!claimed.Contains(runId))
+        {
+            throw new InvalidOperationException($"Recovery run {runId} was not due or not free to claim.");
+        }
+        await StepRecoveryAsync(runId, owner, cancellationToken);
+        await ReleaseRecoveryLeaseAsync(runId, owner);
+    }
+
+    /// <summary>What recovery loop passes do at the current (fake) time, repeated until no run is due.</summary>
+    public async Task<int> StepRecoveryUntilIdleAsync(string owner = ReplicaA)
+    {
+        var steps = 0;
+        for (var pass = 0; pass < 50; pass++)
+        {
+            var claimed = await ClaimRecoveryAsync(owner);
+            if (claimed.Count == 0)
+            {
+                return steps;
+            }
+            foreach (var id in claimed)
+            {
+                await StepRecoveryAsync(id, owner);
+                await ReleaseRecoveryLeaseAsync(id, owner);
+                steps++;
+            }
+        }
+        throw new InvalidOperationException("Recovery runs were still due after 50 passes at one instant: the ladder is spinning.");
+    }
+
+    /// <summary>Both loops at the current (fake) time, until neither has anything due: a failed job's run, the run's retry job, its end waking the run.</summary>
+    public async Task SettleAsync(string owner = ReplicaA)
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var steps = await StepUntilIdleAsync(owner) + await StepRecoveryUntilIdleAsync(owner);
+            if (steps == 0)
+            {
+                return;
+            }
+        }
+        throw new InvalidOperationException("Jobs and recovery runs kept waking each other at one instant.");
+    }
+
+    public Task<RecoveryRun> RunAsync(long runId) =>
+        WithDbAsync(db => db.Set<RecoveryRun>().AsNoTracking().SingleAsync(r => r.Id == runId));
+
+    /// <summary>The run the failure of <paramref name="failedJobId"/> started.</summary>
+    public Task<RecoveryRun> RunForJobAsync(long failedJobId) =>
+        WithDbAsync(db => db.Set<RecoveryRun>().AsNoTracking().SingleAsync(r => r.FailedJobId == failedJobId));
+
+    public Task<List<RecoveryRun>> RunsAsync(Guid deviceId) =>
+        WithDbAsync(db => db.Set<RecoveryRun>().AsNoTracking().Where(r => r.DeviceId == deviceId).OrderBy(r => r.Id).ToListAsync());
+
+    public Task<List<TechnicianTask>> TasksAsync(long runId) =>
+        WithDbAsync(db => db.Set<TechnicianTask>().AsNoTracking().Where(t => t.RunId == runId).OrderBy(t => t.Id).ToListAsync());
+
+    public Task<List<DeviceCommand>> CommandsAsync(long jobId) =>
+        WithDbAsync(db => db.Set<DeviceCommand>().AsNoTracking().Where(c => c.JobId == jobId).OrderBy(c => c.Id).ToListAsync());
+
+    public Task<Device> DeviceAsync(Guid deviceId) =>
+        WithDbAsync(db => db.Set<Device>().AsNoTracking().SingleAsync(d => d.Id == deviceId));
+
+    public Task<FirmwarePackage> PackageAsync(Guid packageId) =>
+        WithDbAsync(db => db.Set<FirmwarePackage>().AsNoTracking().SingleAsync(p => p.Id == packageId));
+
+    /// <summary>The run's rung changes as the timeline has them ("recovery diagnosing → cleaning-up: ..."), oldest first.</summary>
+    public async Task<List<string>> RungChangesAsync(RecoveryRun run) =>
+        await WithDbAsync(db => db.Set<TimelineEntry>().AsNoTracking()
+            .Where(t => t.DeviceId == run.DeviceId && t.Kind == TimelineEntryKind.Recovery && t.Message.StartsWith("recovery "))
+            .OrderBy(t => t.Id).Select(t => t.Message).ToListAsync());
+
+    /// <summary>
+    /// A pull (DDI) device that took the action and then reported failure with <paramref name="details"/>:
+    /// the job is failed, and its recovery run created, not yet stepped.
+    /// </summary>
+    public async Task<(Device Device, DeviceJob Job, RecoveryRun Run)> FailJobAsync(Func<DeviceBuilder, DeviceBuilder>? shape = null, params string[] details)
+    {
+        var (device, jobId) = await StartTransferAsync(shape);
+        Advance(TimeSpan.FromSeconds(5));
+        await ServeActionAsync(jobId);
+        await FeedbackAsync(jobId, DdiValues.Execution.Closed, DdiValues.Finished.Failure, details);
+        await StepUntilIdleAsync();
+        var job = await JobAsync(jobId);
+        if (job.Status != DeviceJobStatus.Failed)
+        {
+            throw new InvalidOperationException($"Expected the job failed, it is {job.Status}: {job.StatusReason}");
+        }
+        return (device, job, await RunForJobAsync(jobId));
+    }
+
+    /// <summary>
+    /// The same on a push (ONVIF, the fake driver) device: its upload is answered with the device's
+    /// failure words, as a driver records them; later transfers are accepted again.
+    /// </summary>
+    public async Task<(Device Device, DeviceJob Job, RecoveryRun Run)> FailPushJobAsync(Func<DeviceBuilder, DeviceBuilder>? shape = null, params string[] details)
+    {
+        var device = await SeedDeviceAsync(d => (shape ?? (b => b))(d.Protocol(DeviceProtocol.Onvif)));
+        var package = await SeedPackageAsync();
+        var accepting = Push.Transfer;
+        Push.Transfer = async (context, ct) =>
+        {
+            foreach (var detail in details)
+            {
+                await context.ObserveAsync(TimelineEntryKind.Feedback, detail, nameof(JobSignalKind.ReportedFailure), ct);
+            }
+            return DriverResult.Done();
+        };
+        try
+        {
+            var jobId = (await CreateJobAsync(device.Id, package.Id)).Job?.Id ?? throw new InvalidOperationException("The job was refused.");
+            await StepUntilIdleAsync();
+            var job = await JobAsync(jobId);
+            if (job.Status != DeviceJobStatus.Failed)
+            {
+                throw new InvalidOperationException($"Expected the job failed, it is {job.Status}: {job.StatusReason}");
+            }
+            return (device, job, await RunForJobAsync(jobId));
+        }
+        finally
+        {
+            Push.Transfer = accepting;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -35,6 +35,11 @@ internal sealed class DeviceBuilder
     public DeviceBuilder Protocol(DeviceProtocol protocol) { _device.Protocol = protocol; return this; }
     public DeviceBuilder FreeBytes(long? free) { _device.Storage.FreeBytes = free; return this; }
     public DeviceBuilder AbSlots(string inactiveVersion) { _device.Capabilities.AbSlots = true; _device.Firmware.InactiveVersion = inactiveVersion; return this; }
+    public DeviceBuilder BootLoopRetry() { _device.Capabilities.BootLoopRetry = true; return this; }
+    public DeviceBuilder RecoveryPartition() { _device.Capabilities.RecoveryPartition = true; return this; }
+    public DeviceBuilder RemoteRecoveryTrigger() { _device.Capabilities.RemoteRecoveryTrigger = true; return this; }
+    public DeviceBuilder SdSlot() { _device.Capabilities.SdSlot = true; return this; }
+    public DeviceBuilder With(Action<Device> change) { change(_device); return this; }
 
     public Device Build() => _device;
 }
