@@ -42,7 +42,12 @@ public static class FailureClassifier
         // SWUpdate also says this after "Hash not set", so it only decides when nothing above matched.
         ("Compatible SW not found", FailureCause.WrongHardware),
         ("power loss", FailureCause.PowerLoss),
+        // Devices name the reset reason with a hyphen ("reset reason power-loss", "power lost (power-loss)").
+        ("power-loss", FailureCause.PowerLoss),
         ("brownout", FailureCause.PowerLoss),
+        // An install interrupted mid-write: the reset reason it names is the reboot that came after
+        // (the recovery partition's "update"), but a slot write that stopped halfway is power lost during flashing.
+        ("slot write incomplete", FailureCause.PowerLoss),
         ("boot failure", FailureCause.BootFailure),
         ("fell back", FailureCause.BootFailure),
         ("failed to boot", FailureCause.BootFailure),

@@ -40,6 +40,10 @@ public sealed class FaultMatrixScenario : IAsyncDisposable
         ["Nova:Engine:Deadlines:Reboot"] = "00:00:20",
         ["Nova:Engine:Deadlines:Transfer"] = "00:01:00",
         ["Nova:Engine:Deadlines:Flash"] = "00:00:40",
+        ["Nova:Engine:Deadlines:CleanUp"] = "00:00:30",
+        // Pre-flight defers a flash for this long after the device reported a power loss (1 h by default);
+        // the ladder's re-attempt after a power loss waits for it like any job, so it is compressed with the ladder's waits.
+        ["Nova:Engine:Preflight:PowerEventWindow"] = "00:00:10",
         ["Nova:Recovery:SelfRecoveryWait"] = "00:00:15",
         ["Nova:Recovery:RecoveryBootWait"] = "00:00:15",
         ["Nova:Recovery:ReflashWait"] = "00:00:20",

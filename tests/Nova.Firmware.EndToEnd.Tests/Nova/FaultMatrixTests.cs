@@ -62,8 +62,9 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
 
     private static void Full(DeviceSpec s)
     {
-        s.StorageCapacityBytes = 1024 * 1024;
-        s.StorageItems = [new StorageItemSpec { Name = "syslog.1", Kind = StorageItemKind.Log, SizeBytes = 1024 * 1024 }];
+        // Larger than pre-flight's space margin (8 MiB plus the image), so that a clean-up can make room.
+        s.StorageCapacityBytes = 16 * 1024 * 1024;
+        s.StorageItems = [new StorageItemSpec { Name = "syslog.1", Kind = StorageItemKind.Log, SizeBytes = 16 * 1024 * 1024 }];
     }
 
     private static IEnumerable<Row> Rows()
@@ -76,7 +77,8 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             yield return new("power-loss", ddi, "single slot + recovery partition", SingleWithRecovery, [new(FaultKind.PowerLoss, Percent: 40)], When.BeforeJob, "update",
                 "power-loss", recovered);
             yield return new("power-loss (bricked)", ddi, "single slot, no recovery partition, SD slot", Bricks, [new(FaultKind.PowerLoss, Percent: 40)], When.BeforeJob, "update",
-                "power-loss", "technician (SD steps) → rma");
+                "power-loss", "technician (SD steps) → rma", ("unreachable", "technician (power/link + SD steps) → rma"),
+                "A bricked device never speaks again, so Nova only sees it stop answering mid-flash: the cause is unreachable (the power cut is not observable without a PoE feed event), and the task opens with the power/link check before the SD steps.");
             yield return new("brownout", ddi, "A/B on its own PoE switch", AB, [new(FaultKind.Brownout)], When.WhileWriting, "update", "power-loss", recovered);
             yield return new("connection-drop ×3", ddi, "A/B", AB, [new(FaultKind.ConnectionDrop, Percent: 50, Count: 3)], When.BeforeJob, "update",
                 "checksum-mismatch", recovered, ddi ? null : ("-", "job succeeded"), transferNote);
@@ -86,17 +88,22 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
                 "checksum-mismatch", recovered, ddi ? null : ("-", "job succeeded"), transferNote);
             yield return new("boot-failure", ddi, "A/B", AB, [new(FaultKind.BootFailure)], When.BeforeJob, "update", "boot-failure", recovered);
             yield return new("no-verify + corrupt-bytes", ddi, "A/B", AB, [new(FaultKind.NoVerify), new(FaultKind.CorruptBytes, Count: 16)], When.BeforeJob, "update",
-                "checksum-mismatch", recovered, ddi ? null : ("-", "job succeeded"), transferNote);
+                "checksum-mismatch", recovered, ddi ? ("boot-failure", recovered) : ("-", "job succeeded"),
+                ddi ? "A device that does not verify writes the corrupt image; it does not boot (\"Bad Data CRC\" in its own log) and falls back. A DDI device reports only \"boot failure, fell back\" and has no log upload, so the cause is boot-failure; the ladder still recovers it on the intended version."
+                    : transferNote);
             yield return new("wrong hardware (mislabelled package, device checks)", ddi, "A/B", AB, [], When.BeforeJob, "mislabelled",
                 "wrong-hardware", "awaiting-approval → approved → " + recovered);
             yield return new("accept-wrong-hardware (mislabelled package)", ddi, "A/B", AB, [new(FaultKind.AcceptWrongHardware)], When.BeforeJob, "mislabelled",
-                "wrong-hardware", "awaiting-approval → approved → " + recovered);
+                "wrong-hardware", "awaiting-approval → approved → " + recovered, ("boot-failure", "recovered on " + FaultMatrixScenario.FactoryVersion),
+                "The only way a wrong-hardware image reaches a device through Nova is a mislabelled package (catalog entry fits, bytes are for another SoC). A device that accepts it writes it, cannot boot it and falls back: Nova sees a boot failure, not wrong hardware, re-attempts the same package once (a second flash of the wrong image), and settles on the old version.");
             yield return new("accept-wrong-hardware (package for another revision)", ddi, "A/B", AB, [new(FaultKind.AcceptWrongHardware)], When.BeforeJob, "other-revision",
                 "-", "refused at pre-flight (blocked: compatibility)",
                 Note: "Pre-flight refuses a package whose catalog entry is for another revision, so the device never receives it.");
             yield return new("unreachable", ddi, "A/B", AB, [new(FaultKind.Unreachable)], When.AfterWrite, "update", "unreachable", "technician (power/link + SD steps)");
             yield return new("no space", ddi, "A/B, staging area full of logs", s => { AB(s); Full(s); }, [], When.BeforeJob, "update",
-                "insufficient-space", ddi ? "blocked: space" : recovered);
+                "insufficient-space", ddi ? "blocked: space" : recovered,
+                ddi ? ("-", "refused at pre-flight (blocked: space)") : ("-", "job succeeded after its own clean-up"),
+                "Pre-flight reads the free space the device reported (DDI configData, the camera's vendor status) before sending a byte: a DDI device, which offers no clean-up, is refused with the shortfall; a camera is cleaned up by the job itself, which then succeeds. No recovery run starts, so the ladder's clean-up rung is not reached through the simulator's catalogue.");
         }
     }
 
@@ -226,7 +233,8 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             var status = job.GetProperty("status").GetString()!;
             if (status == "succeeded")
             {
-                return new(row, "-", "-", "job succeeded", [], clock.Elapsed, $"running {sim.Truth(row.Id).RunningVersion}");
+                var cleaned = job.GetProperty("timeline").EnumerateArray().Any(e => e.GetProperty("message").GetString()!.Contains("→ cleaning-up", StringComparison.Ordinal));
+                return new(row, "-", "-", cleaned ? "job succeeded after its own clean-up" : "job succeeded", [], clock.Elapsed, $"running {sim.Truth(row.Id).RunningVersion}");
             }
             if (status == "blocked")
             {
