@@ -24,13 +24,16 @@ public sealed partial class RecoveryStepper
         var job = await db.Set<DeviceJob>().AsNoTracking().SingleAsync(j => j.Id == s.Run.FailedJobId, ct);
         var diagnosis = await DiagnoseAsync(s, job, look, ct);
         var back = look.BackNormalSince(job.UpdatedAt);
-        if (!back)
+        var plan = RecoveryPlan.For(diagnosis.Cause);
+        // A device that is not back in normal boot is not healthy, whatever it said before the flash. Only
+        // where the failure may have taken it down: one found before writing (space, checksum, hardware)
+        // left it running, and a pull device that has not polled since is not "not back" — marking it
+        // degraded would make pre-flight block the very retry this run starts next.
+        if (!back && plan.Entry is RecoveryRung.WaitingForSelfRecovery or RecoveryRung.BootingRecovery)
         {
-            // A device that is not back in normal boot is not healthy, whatever it said before the flash.
             await db.Set<Device>().Where(d => d.Id == s.Device.Id && d.Health.Status == HealthStatus.Healthy)
                 .ExecuteUpdateAsync(u => u.SetProperty(d => d.Health.Status, HealthStatus.Degraded), ct);
         }
-        var plan = RecoveryPlan.For(diagnosis.Cause);
         var said = $"Diagnosed {diagnosis.Cause.ToWire()} (confidence {diagnosis.Confidence:0.00}): {diagnosis.Summary}";
         void Keep(RecoveryRun r)
         {
