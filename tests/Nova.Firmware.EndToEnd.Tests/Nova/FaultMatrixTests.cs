@@ -77,8 +77,10 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             yield return new("power-loss", ddi, "single slot + recovery partition", SingleWithRecovery, [new(FaultKind.PowerLoss, Percent: 40)], When.BeforeJob, "update",
                 "power-loss", recovered);
             yield return new("power-loss (bricked)", ddi, "single slot, no recovery partition, SD slot", Bricks, [new(FaultKind.PowerLoss, Percent: 40)], When.BeforeJob, "update",
-                "power-loss", "technician (SD steps) → rma", ("unreachable", "technician (power/link + SD steps) → rma"),
-                "A bricked device never speaks again, so Nova only sees it stop answering mid-flash: the cause is unreachable (the power cut is not observable without a PoE feed event), and the task opens with the power/link check before the SD steps.");
+                "power-loss", "technician (SD steps) → rma",
+                ddi ? ("unreachable|unknown", "technician (power/link + SD steps) → rma|technician (SD steps) → rma") : ("unreachable", "technician (power/link + SD steps) → rma"),
+                "A bricked device never speaks again, so Nova only sees it stop answering mid-flash: the cause is unreachable (the power cut is not observable without a PoE feed event), and the task opens with the power/link check before the SD steps."
+                + (ddi ? " DDI: the job's transfer deadline decides between unreachable and unknown by a race (whether the gateway's last-seen time, flushed in batches, is after the step's start), so either is seen from run to run; unknown gives no power/link step." : ""));
             yield return new("brownout", ddi, "A/B on its own PoE switch", AB, [new(FaultKind.Brownout)], When.WhileWriting, "update", "power-loss", recovered);
             yield return new("connection-drop ×3", ddi, "A/B", AB, [new(FaultKind.ConnectionDrop, Percent: 50, Count: 3)], When.BeforeJob, "update",
                 "checksum-mismatch", recovered, ddi ? null : ("-", "job succeeded"), transferNote);
@@ -140,7 +142,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
         File.WriteAllText(Path.Combine(RepositoryRoot(), "docs", "fault-matrix.md"), table);
         output.WriteLine(table);
 
-        var wrong = results.Where(r => (r.Cause, r.End) != (r.Row.Observed ?? (r.Row.ExpectedCause, r.Row.ExpectedEnd))).ToList();
+        var wrong = results.Where(r => !Holds(r)).ToList();
         Assert.True(wrong.Count == 0, "Rows that did not end as expected:\n" + string.Join("\n", wrong.Select(r =>
             $"{r.Row.Id} {r.Row.Fault} / {r.Row.Protocol} / {r.Row.Layout}: expected {(r.Row.Observed ?? (r.Row.ExpectedCause, r.Row.ExpectedEnd))}, got ({r.Cause}, {r.End}) via {string.Join(" → ", r.Path)}; {r.Detail}")));
     }
@@ -402,7 +404,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
         {
             var expected = (r.Row.ExpectedCause, r.Row.ExpectedEnd);
             var asExpected = (r.Cause, r.End) == expected;
-            var held = (r.Cause, r.End) == (r.Row.Observed ?? expected);
+            var held = Holds(r);
             var verdict = asExpected ? "yes" : held ? $"no, known: expected end \"{r.Row.ExpectedEnd}\" (note {Notes.IndexOf(r.Row.Note ?? "") + 1})" : "**NO**";
             md.AppendLine(string.Join(" | ", [
                 "", r.Row.Fault, r.Row.Protocol, r.Row.Layout, r.Row.ExpectedCause, r.Cause, r.Confidence, r.End,
@@ -423,6 +425,13 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
         md.AppendLine();
         md.AppendLine($"Whole matrix, set-up included: {total.TotalSeconds:0} s.");
         return md.ToString();
+    }
+
+    /// <summary>The row ended as the product is known to behave ("|" separates outcomes seen from run to run).</summary>
+    private static bool Holds(Result r)
+    {
+        var (cause, end) = r.Row.Observed ?? (r.Row.ExpectedCause, r.Row.ExpectedEnd);
+        return cause.Split('|').Contains(r.Cause) && end.Split('|').Contains(r.End);
     }
 
     private static List<string> Notes => Rows().Select(r => r.Note).OfType<string>().Distinct().ToList();
