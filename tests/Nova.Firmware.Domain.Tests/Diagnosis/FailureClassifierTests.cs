@@ -94,6 +94,18 @@ public sealed class FailureClassifierTests
         Assert.Equal(FailureCause.WrongHardware, diagnosis.Cause);
     }
 
+    [Theory]
+    [InlineData("Installation failed: interrupted (reset reason power-loss), slot write incomplete")]
+    [InlineData("Installation failed: interrupted (reset reason update), slot write incomplete")]
+    [InlineData("2026-12-04T15:16:55Z power lost (power-loss)")]
+    public void Classify_InterruptedWriteOrHyphenatedPowerLoss_PowerLoss(string line)
+    {
+        var diagnosis = Classify("Update Failed.", line, "Installation failed");
+
+        Assert.Equal(FailureCause.PowerLoss, diagnosis.Cause);
+        Assert.Contains(line, diagnosis.Evidence);
+    }
+
     [Fact]
     public void Classify_DifferentCase_StillMatches()
     {

@@ -264,6 +264,7 @@ public static class ToolLogSamples
         // Wording many agents share: libc and Go network errors, plain English.
         new("simulator devices (docs/simulator.md)", "Installation failed: interrupted (reset reason power-loss), slot write incomplete", PowerLoss),
         new("vendor agents", "agent: power loss detected during write of slot B", PowerLoss),
+        new("simulator devices (docs/simulator.md)", "Installation failed: interrupted (reset reason update), slot write incomplete", PowerLoss),
         new("vendor agents", "ups: brownout on input, switching to battery", PowerLoss),
         new("simulator devices (docs/simulator.md)", "boot failure, fell back to slot A (version 1.0.0)", BootFailure),
         new("vendor agents", "bootloader fell back to partition A", BootFailure),

@@ -15,6 +15,8 @@ public static partial class DiagnosisRules
         Rule("generic.reset-reason-power", "/reset reason:? \\(?(?:power-?loss|brownout|under-?voltage)/", PowerLoss, 0.8, Agents),
         Rule("generic.power-loss", "/(?<!(?:avoid|prevent|against|protection|survive|survives) )\\bpower[ -](?:loss|lost|failure|cut)\\b/", PowerLoss, 0.65, Agents),
         Rule("generic.brownout", "/\\bbrown-?out\\b/", PowerLoss, 0.6, Agents),
+        // A write cut off before it finished: power most often, a watchdog reset sometimes; below 0.7.
+        Rule("generic.write-interrupted", "/\\binterrupted\\b.*\\bwrite incomplete\\b|\\b(?:slot|partition|image) write (?:incomplete|interrupted)\\b/", PowerLoss, 0.6, Agents),
         Rule("generic.boot-failure", "/\\bboot(?:ing)? fail(?:ure|ed)\\b|\\bfailed to boot\\b/", BootFailure, 0.65, Agents),
         Rule("generic.fell-back", "/\\b(?:fell|falling) back to (?:the )?(?:slot|partition|previous|old|other|rootfs|bank|firmware|image|version|[ab]\\b)/", BootFailure, 0.7, Agents),
         Rule("generic.boot-loop", "/\\bboot[- ]?loop(?:ing)?\\b/", BootFailure, 0.65, Agents),

@@ -98,6 +98,7 @@ public static class OnvifEndpoints
         {
             return;
         }
+        DamageInTransit(device, ticket, body);
         if (!device.TryStage(body.Length))
         {
             device.Log($"upload refused: No space left on device ({body.Length} bytes, {device.Storage.FreeBytes} free)");
@@ -144,6 +145,25 @@ public static class OnvifEndpoints
         }
         device.Log($"firmware upload {ticket} received: {body.Length} bytes");
         return true;
+    }
+
+    /// <summary>
+    /// The transfer faults of the catalogue, on the camera's side of an upload: what a flaky link or
+    /// a proxy does to pushed bytes (a short file, flipped bytes), as the DDI downloader does to pulled ones.
+    /// </summary>
+    private static void DamageInTransit(SimulatedDevice device, string ticket, MemoryStream body)
+    {
+        if (device.Faults.TakeTruncation() is { } percent)
+        {
+            body.SetLength((long)(body.Length * percent / 100));
+            device.Log($"firmware upload {ticket} ended early: {body.Length} bytes arrived");
+        }
+        var flips = device.Faults.TakeCorruption();
+        var bytes = body.GetBuffer();
+        for (var i = 0; i < flips && body.Length > 0; i++)
+        {
+            bytes[(int)(body.Length * (i + 1) / (flips + 1))] ^= 0x5A;
+        }
     }
 
     private static async Task InstallAndRebootAsync(SimulatedDevice device, ImageFacts image)
