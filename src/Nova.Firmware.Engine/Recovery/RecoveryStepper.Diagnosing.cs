@@ -134,16 +134,28 @@ public sealed partial class RecoveryStepper
             BootAttempts = reportAfter is null ? null : BootCount.Of(reportAfter),
             PulledStockImageOverTftp = tftp,
             PowerEvents = power,
-            // The job saw the silence begin; its diagnosis says so when it did.
-            VanishedWhileWriting = job.CauseEvidence?.Any(e => e.Contains("fell silent while writing", StringComparison.Ordinal)) == true,
+            // Took the image, went down writing it, and has not been heard since:
+            // the article's "device vanishes mid-flash".
+            VanishedWhileWriting = neverReturned && (job.CauseEvidence?.Any(e => e.Contains("fell silent while writing", StringComparison.Ordinal)) == true
+                || WentDownWithTheImage(entries, job.Id)),
         });
-        // The job's own diagnosis stands when looking again found nothing more specific or surer.
-        if (job.Cause is { } cause && cause != FailureCause.Unknown && (fresh.Cause == FailureCause.Unknown || fresh.Confidence < (job.CauseConfidence ?? 0)))
+        // Looking again saw everything the job saw and more, so its answer stands, unless it found
+        // nothing at all where the job had found something.
+        if (job.Cause is { } cause && cause != FailureCause.Unknown && fresh.Cause == FailureCause.Unknown)
         {
             return new Diagnosis(cause, job.CauseConfidence ?? 0.5, job.CauseEvidence ?? [job.StatusReason ?? ""]) { Summary = job.StatusReason ?? "" };
         }
         return fresh;
     }
+
+    /// <summary>
+    /// The job failed out of flashing: the device had the image and was writing it. Not out of
+    /// rebooting: a device that wrote it and then dropped off the network looks the same from here
+    /// as one that lost power, and a wrong cause is worse than unreachable.
+    /// </summary>
+    private static bool WentDownWithTheImage(IReadOnlyList<TimelineEntry> entries, long jobId) =>
+        entries.LastOrDefault(e => e.JobId == jobId && e.Kind == TimelineEntryKind.Transition && e.Message.Contains("→ failed", StringComparison.Ordinal)) is { } failed
+        && failed.Message.StartsWith("flashing", StringComparison.Ordinal);
 
     private async Task QuarantineAsync(FirmwarePackage package, CancellationToken ct)
     {

@@ -153,7 +153,9 @@ public sealed partial class SimulatedDevice
             Healthy = false;
             ResetReason = reason;
         }
-        Log($"power lost ({Wire.Name(reason)})");
+        // A reboot the device chose (after an update, a user's request, its watchdog) is not a power
+        // loss, and a real device's log does not say it was.
+        Log(reason is ResetReason.PowerLoss or ResetReason.Brownout ? $"power lost ({Wire.Name(reason)})" : $"restarting (reset reason {Wire.Name(reason)})");
         cut.Cancel();
         Switch?.DrawChanged();
         if (restoreAfter is { } delay)

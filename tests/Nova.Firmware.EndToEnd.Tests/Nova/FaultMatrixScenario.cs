@@ -106,6 +106,8 @@ public sealed class FaultMatrixScenario : IAsyncDisposable
             // The catalog entry says this model, revision and SoC; the bytes inside are built for another SoC.
             Packages[$"{key}/mislabelled"] = await ImportAsync(admin, vendor, model, Revision, soc, MislabelledVersion, otherSoc, "update", $"{model}-{MislabelledVersion}.img");
             Packages[$"{key}/stock"] = await ImportAsync(admin, vendor, model, Revision, soc, StockVersion, soc, "stock", $"{model}-{StockVersion}-stock.img", keep: key);
+            // The vendor's bootable SD image, which technician tasks hand to devices with an SD slot.
+            Packages[$"{key}/sd-recovery"] = await ImportAsync(admin, vendor, model, Revision, soc, StockVersion, soc, "sd-recovery", $"{model}-{StockVersion}-sd.img");
         }
     }
 

@@ -76,7 +76,8 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
                 "power-loss", recovered);
             yield return new("power-loss (bricked)", ddi, "single slot, no recovery partition, SD slot", Bricks, [new(FaultKind.PowerLoss, Percent: 40)], When.BeforeJob, "update",
                 "power-loss", "technician (SD steps) → rma",
-                Note: "A bricked device never speaks again: the power cut is inferred from the silence that began while it was writing, so the cause is named with a confidence below 0.7.");
+                ("unreachable|power-loss", "technician (power/link + SD steps) → rma|technician (SD steps) → rma"),
+                "A bricked device never speaks again. When its silence began while it was writing (a gateway that had reported installing), the power cut is inferred, below 0.7 confidence; when it began with the transfer or the reboot, nothing observable tells a power cut from a network loss, and the honest answer is unreachable (0.6). The ladder's path is the same either way: no recovery partition, so a technician task (power/link check first when unreachable, then the SD steps), failed here, then the RMA bundle.");
             yield return new("brownout", ddi, "A/B on its own PoE switch", AB, [new(FaultKind.Brownout)], When.WhileWriting, "update", "power-loss", recovered);
             yield return new("connection-drop ×3", ddi, "A/B", AB, [new(FaultKind.ConnectionDrop, Percent: 50, Count: ddi ? 3 : 2)], When.BeforeJob, "update",
                 ddi ? "checksum-mismatch" : "-", ddi ? recovered : "job succeeded", Note: dropNote);
@@ -341,7 +342,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             {
                 missing.Add("the SD image's SHA-256");
             }
-            var url = $"/api/v1/packages/{scenario.Packages[$"{model}/stock"]}/content";
+            var url = $"/api/v1/packages/{scenario.Packages[$"{model}/sd-recovery"]}/content";
             if (!steps.Contains(url, StringComparison.Ordinal) || task.GetProperty("sdImageUrl").GetString() != url)
             {
                 missing.Add("the SD image's link");
