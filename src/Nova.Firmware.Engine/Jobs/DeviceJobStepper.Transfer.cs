@@ -196,8 +196,11 @@ public sealed partial class DeviceJobStepper
             // Silent since its last word, not merely since the step began: a gateway that polled and
             // downloaded early in the step and then vanished did not "return".
             var seenSince = s.Device.Health.LastSeenAt is { } seen && seen > quietSince;
-            // A pull device that took the image and then fell silent did so while writing or booting it.
-            var vanished = !seenSince && status == DeviceJobStatus.Flashing;
+            // A pull device that took the image and then fell silent did so while writing it: it was in
+            // flashing, or still transferring but had said it was installing (SWUpdate streams: it
+            // writes while it downloads, and says "Installing" when the writing starts).
+            var vanished = !seenSince && (status == DeviceJobStatus.Flashing
+                || (status == DeviceJobStatus.Transferring && SaidItWasInstalling(s, observations)));
             var diagnosis = await DiagnoseAsync(s, neverReturned: !seenSince, fellBack: false, ct, observations, vanishedWhileWriting: vanished);
             var evidence = $"No word from the device for {deadline} in step {status.ToWire()}. {diagnosis.Summary}";
             await MoveAsync(s.Job, status, s.Owner, Failed(evidence, s.Now, diagnosis), ct);
@@ -205,6 +208,11 @@ public sealed partial class DeviceJobStepper
         }
         await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now + options.Value.RecheckInterval, ct);
     }
+
+    /// <summary>The device's last word on the action said it had begun installing.</summary>
+    private static bool SaidItWasInstalling(Step s, IReadOnlyList<TimelineEntry> observations) =>
+        observations.Where(o => o.Kind == TimelineEntryKind.Feedback).Select(o => s.Driver.Interpret(o)).LastOrDefault(signal => signal is not null) is { } last
+        && last.Details.Any(d => d.Contains("Installing", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The job's feedback and transfer entries, oldest first: what the device said or did about the action.</summary>
     private async Task<IReadOnlyList<TimelineEntry>> ObservationsAsync(long jobId, CancellationToken ct) =>

@@ -76,8 +76,8 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
                 "power-loss", recovered);
             yield return new("power-loss (bricked)", ddi, "single slot, no recovery partition, SD slot", Bricks, [new(FaultKind.PowerLoss, Percent: 40)], When.BeforeJob, "update",
                 "power-loss", "technician (SD steps) → rma",
-                ("unreachable|power-loss", "technician (power/link + SD steps) → rma|technician (SD steps) → rma"),
-                "A bricked device never speaks again. When its silence began while it was writing (a gateway that had reported installing), the power cut is inferred, below 0.7 confidence; when it began with the transfer or the reboot, nothing observable tells a power cut from a network loss, and the honest answer is unreachable (0.6). The ladder's path is the same either way: no recovery partition, so a technician task (power/link check first when unreachable, then the SD steps), failed here, then the RMA bundle.");
+                ddi ? null : ("unreachable", "technician (power/link + SD steps) → rma"),
+                "A bricked device never speaks again. A gateway had said it was installing when it fell silent: the power cut is inferred from that, below 0.7 confidence. A camera says nothing between accepting the upload and its reboot, so nothing observable tells a power cut from a network loss there, and the honest answer is unreachable (0.6). The ladder's path is the same either way: no recovery partition, so a technician task (a power/link check first when unreachable, then the SD steps), failed here, then the RMA bundle.");
             yield return new("brownout", ddi, "A/B on its own PoE switch", AB, [new(FaultKind.Brownout)], When.WhileWriting, "update", "power-loss", recovered);
             yield return new("connection-drop ×3", ddi, "A/B", AB, [new(FaultKind.ConnectionDrop, Percent: 50, Count: ddi ? 3 : 2)], When.BeforeJob, "update",
                 ddi ? "checksum-mismatch" : "-", ddi ? recovered : "job succeeded", Note: dropNote);
@@ -99,9 +99,8 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
                 Note: "Pre-flight refuses a package whose catalog entry is for another revision, so the device never receives it.");
             yield return new("unreachable", ddi, "A/B", AB, [new(FaultKind.Unreachable)], When.AfterWrite, "update", "unreachable", "technician (power/link + SD steps)");
             yield return new("no space", ddi, "A/B, staging area full of logs", s => { AB(s); Full(s); }, [], When.BeforeJob, "update",
-                "insufficient-space", ddi ? "blocked: space" : recovered,
-                ddi ? ("-", "refused at pre-flight (blocked: space)") : ("-", "job succeeded after its own clean-up"),
-                "Pre-flight reads the free space the device reported (DDI configData, the camera's vendor status) before sending a byte: a DDI device, which offers no clean-up, is refused with the shortfall; a camera is cleaned up by the job itself, which then succeeds. No recovery run starts, so the ladder's clean-up rung is not reached through the simulator's catalogue.");
+                "insufficient-space", ddi ? "refused at pre-flight (blocked: space)" : "job succeeded after its own clean-up",
+                Note: "Pre-flight reads the free space the device reported (DDI configData, the camera's vendor status) before sending a byte, so the cause is found before the flash, not after it: a DDI device, which offers no clean-up, is refused with the shortfall (blocked: space); a camera is cleaned up by the job itself, which then succeeds. The ladder's own clean-up rung (a device that ran out of space anyway) is covered by the engine and API tests.");
         }
     }
 
@@ -232,11 +231,15 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             if (status == "succeeded")
             {
                 var cleaned = job.GetProperty("timeline").EnumerateArray().Any(e => e.GetProperty("message").GetString()!.Contains("→ cleaning-up", StringComparison.Ordinal));
-                return new(row, "-", "-", cleaned ? "job succeeded after its own clean-up" : "job succeeded", [], clock.Elapsed, $"running {sim.Truth(row.Id).RunningVersion}");
+                // Pre-flight's clean-up is its diagnosis of too little space, acted on before the flash.
+                return new(row, cleaned ? "insufficient-space" : "-", cleaned ? "pre-flight" : "-", cleaned ? "job succeeded after its own clean-up" : "job succeeded", [], clock.Elapsed, $"running {sim.Truth(row.Id).RunningVersion}");
             }
             if (status == "blocked")
             {
-                return new(row, "-", "-", $"refused at pre-flight (blocked: {job.GetProperty("blockingCheck").GetString()})", [], clock.Elapsed, job.GetProperty("statusReason").GetString() ?? "");
+                // A pre-flight refusal is a diagnosis made before the flash: the blocking check names the cause it prevents.
+                var check = job.GetProperty("blockingCheck").GetString();
+                var prevented = check switch { "space" => "insufficient-space", "checksum" => "checksum-mismatch", _ => "-" };
+                return new(row, prevented, prevented == "-" ? "-" : "pre-flight", $"refused at pre-flight (blocked: {check})", [], clock.Elapsed, job.GetProperty("statusReason").GetString() ?? "");
             }
             return await FollowRunAsync(scenario, admin, row, deviceId, clock);
         }
