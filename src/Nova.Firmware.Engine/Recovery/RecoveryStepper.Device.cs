@@ -121,17 +121,22 @@ public sealed partial class RecoveryStepper
         if (ok)
         {
             var version = look.Version!;
+            var (refine, refined) = await RefineAsync(s, look, ct);
+            if (refined is not null)
+            {
+                s = s with { Run = Copy(s.Run, refined) };
+            }
             var plan = RecoveryPlan.For(s.Run.Cause);
             if (version != s.Run.IntendedVersion && s.Run.ReattemptIntended && s.Run.Retries < plan.MaxRetries && s.Run.Cause != FailureCause.WrongHardware)
             {
                 await MarkHealthyAsync(s.Device.Id, ct);
-                await RetryAsync(s, $"The device is back on {version}, healthy; re-attempting {s.Run.IntendedVersion} as the operator chose.", null, null, ct);
+                await RetryAsync(s, $"{refine}The device is back on {version}, healthy; re-attempting {s.Run.IntendedVersion} as the operator chose.", r => Keep(r, refined), null, ct);
                 return;
             }
             await MarkHealthyAsync(s.Device.Id, ct);
             var settled = version == s.Run.IntendedVersion ? $"on the intended version {version}"
                 : $"on {version}; the intended {s.Run.IntendedVersion} is not applied" + (s.Run.ReattemptIntended ? " (its re-attempts are used up)." : " (re-attempt not chosen).");
-            await MoveAsync(s, To(s, RecoveryRung.Recovered, $"Recovered {settled}: normal boot, checking in healthy.") with { Apply = r => r.RecoveredVersion = version }, ct);
+            await MoveAsync(s, To(s, RecoveryRung.Recovered, $"{refine}Recovered {settled}: normal boot, checking in healthy.") with { Apply = r => { r.RecoveredVersion = version; Keep(r, refined); } }, ct);
             return;
         }
         if (s.Now >= s.Run.RungDeadline)
@@ -147,6 +152,50 @@ public sealed partial class RecoveryStepper
             return;
         }
         await KeepAsync(s, $"Waiting for normal boot, a reported version and a healthy check-in{Seen(look)}.", null, ct);
+    }
+
+    /// <summary>
+    /// A device that was silent when it was diagnosed (a brick, a camera that never came back) can be
+    /// read once it is back: its own log may say what happened (a power cut mid-write survives in a
+    /// persistent log). A surer, more specific cause replaces the one guessed from the silence.
+    /// </summary>
+    private async Task<(string Says, Diagnosis? Refined)> RefineAsync(Step s, Look look, CancellationToken ct)
+    {
+        if (s.Driver is not { Delivery: DriverDelivery.Push } driver || (s.Run.Cause is not (FailureCause.Unreachable or FailureCause.Unknown) && s.Run.Confidence >= 0.7))
+        {
+            return ("", null);
+        }
+        var read = await driver.ReadLogsAsync(look.Device, ct);
+        if (read.Outcome != DriverOutcome.Done || read.Value is not { Length: > 0 } text)
+        {
+            return ("", null);
+        }
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(200).ToList();
+        var refined = FailureClassifier.Classify(new FailureContext([], null, false, false) { DeviceLogs = lines });
+        if (refined.Cause is FailureCause.Unknown or FailureCause.Unreachable || refined.Cause == s.Run.Cause || refined.Confidence <= s.Run.Confidence)
+        {
+            return ("", null);
+        }
+        return ($"Diagnosis refined now that the device's log can be read: {refined.Cause.ToWire()} (confidence {refined.Confidence:0.00}), was {s.Run.Cause.ToWire()}. ", refined);
+    }
+
+    private static RecoveryRun Copy(RecoveryRun run, Diagnosis d) => new()
+    {
+        Id = run.Id, DeviceId = run.DeviceId, FailedJobId = run.FailedJobId, PackageId = run.PackageId, IntendedVersion = run.IntendedVersion,
+        Rung = run.Rung, ActiveDeviceId = run.ActiveDeviceId, Cause = d.Cause, Confidence = d.Confidence, Evidence = [.. d.Evidence],
+        StatusReason = run.StatusReason, Retries = run.Retries, RecoveryBoots = run.RecoveryBoots, RetryJobId = run.RetryJobId,
+        ReattemptIntended = run.ReattemptIntended, CreatedAt = run.CreatedAt, UpdatedAt = run.UpdatedAt, RungStartedAt = run.RungStartedAt,
+        RungDeadline = run.RungDeadline, NextActionAt = run.NextActionAt, LeaseOwner = run.LeaseOwner, LeaseUntil = run.LeaseUntil,
+    };
+
+    private static void Keep(RecoveryRun run, Diagnosis? refined)
+    {
+        if (refined is not null)
+        {
+            run.Cause = refined.Cause;
+            run.Confidence = refined.Confidence;
+            run.Evidence = [.. refined.Evidence];
+        }
     }
 
     private async Task MarkHealthyAsync(Guid deviceId, CancellationToken ct) =>

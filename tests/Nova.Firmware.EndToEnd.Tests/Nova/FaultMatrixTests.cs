@@ -75,9 +75,8 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             yield return new("power-loss", ddi, "single slot + recovery partition", SingleWithRecovery, [new(FaultKind.PowerLoss, Percent: 40)], When.BeforeJob, "update",
                 "power-loss", recovered);
             yield return new("power-loss (bricked)", ddi, "single slot, no recovery partition, SD slot", Bricks, [new(FaultKind.PowerLoss, Percent: 40)], When.BeforeJob, "update",
-                "power-loss", "technician (SD steps) → rma",
-                ddi ? null : ("unreachable", "technician (power/link + SD steps) → rma"),
-                "A bricked device never speaks again. A gateway had said it was installing when it fell silent: the power cut is inferred from that, below 0.7 confidence. A camera says nothing between accepting the upload and its reboot, so nothing observable tells a power cut from a network loss there, and the honest answer is unreachable (0.6). The ladder's path is the same either way: no recovery partition, so a technician task (a power/link check first when unreachable, then the SD steps), failed here, then the RMA bundle.");
+                "power-loss", ddi ? "technician (SD steps) → rma" : "technician (power/link + SD steps) → SD reflash, done → " + recovered,
+                Note: "A bricked device never speaks again. A gateway had said it was installing when it fell silent: the power cut is inferred from that, below 0.7 confidence; its technician fails here, so the run ends with the RMA bundle. A camera says nothing between accepting the upload and its reboot, so while it is silent nothing tells a power cut from a network loss and it is diagnosed unreachable (0.6), with a power/link check first in its task. Its technician reflashes it from SD here: once it answers, its log (\"power lost (power-loss)\" mid-write) refines the diagnosis to power-loss, and the intended version is re-attempted.");
             yield return new("brownout", ddi, "A/B on its own PoE switch", AB, [new(FaultKind.Brownout)], When.WhileWriting, "update", "power-loss", recovered);
             yield return new("connection-drop ×3", ddi, "A/B", AB, [new(FaultKind.ConnectionDrop, Percent: 50, Count: ddi ? 3 : 2)], When.BeforeJob, "update",
                 ddi ? "checksum-mismatch" : "-", ddi ? recovered : "job succeeded", Note: dropNote);
@@ -289,6 +288,20 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
                     }
                     var what = string.Join(" + ", new[] { text.Contains("network link", StringComparison.Ordinal) ? "power/link" : null, text.Contains("SD card", StringComparison.Ordinal) ? "SD" : null }
                         .OfType<string>().DefaultIfEmpty("other")) + " steps";
+                    if (row.ExpectedEnd.Contains("SD reflash", StringComparison.Ordinal))
+                    {
+                        // The technician does what the task says: the SD image on a card, the recovery button, wait for the LED.
+                        steps.Add($"technician ({what}) → SD reflash, done");
+                        var device = scenario.Simulation[row.Id];
+                        device.InsertSdCard(scenario.StockImages[row.Ddi ? FaultMatrixScenario.GatewayModel : FaultMatrixScenario.CameraModel]);
+                        device.HoldRecoveryButtonAndPowerOn();
+                        await scenario.Simulation.WaitForAsync(row.Id, t => t.Mode == DeviceMode.Normal, TimeSpan.FromSeconds(120));
+                        device.RemoveSdCard();
+                        var done = await admin.PostAsJsonAsync($"/api/v1/technician-tasks/{taskId}/complete", new { note = "SD reflash, LED solid" });
+                        Assert.True(done.IsSuccessStatusCode, $"{row.Id}: completing the task failed: {(int)done.StatusCode} {await done.Content.ReadAsStringAsync()}");
+                        handled.Add(rung);
+                        continue;
+                    }
                     if (!row.ExpectedEnd.Contains("rma", StringComparison.Ordinal) && !(row.Observed?.End.Contains("rma", StringComparison.Ordinal) ?? false))
                     {
                         return new(row, cause, confidence, $"technician ({what})", await scenario.RungPathAsync(deviceId), clock.Elapsed, text);

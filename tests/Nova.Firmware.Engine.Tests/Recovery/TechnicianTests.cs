@@ -1,3 +1,4 @@
+using Nova.Firmware.Domain.Diagnosis;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Nova.Firmware.Domain.Packages;
@@ -119,6 +120,55 @@ public sealed class TechnicianTests
         var recovered = await engine.RunAsync(run.Id);
         Assert.Equal(RecoveryRung.Recovered, recovered.Rung);
         Assert.Equal("1.0.0", recovered.RecoveredVersion);
+    }
+
+    [Fact]
+    public async Task CompleteTask_SilentCameraBackWithALogThatSaysWhy_DiagnosisRefinedToTheLogsCause()
+    {
+        await using var engine = await EngineHarness.StartAsync();
+        // A camera that failed without a word and is silent now: nothing tells why.
+        var (device, _, run) = await engine.FailPushJobAsync(null, "Update failed");
+        engine.Push.Silence();
+        await engine.StepRecoveryUntilIdleAsync();
+        var waiting = await engine.RunAsync(run.Id);
+        Assert.Equal(RecoveryRung.AwaitingTechnician, waiting.Rung);
+        Assert.True(waiting.Cause is FailureCause.Unknown or FailureCause.Unreachable, $"{waiting.Cause}");
+        var task = Assert.Single(await engine.TasksAsync(run.Id));
+
+        // Re-flashed from SD by the technician, it answers again; its persistent log kept the power cut.
+        await CompleteAsync(engine, task.Id);
+        engine.Advance(TimeSpan.FromSeconds(40));
+        engine.Push.Logs = "2026-12-04T10:00:00Z writing slot B: 2.0.0 (4096 bytes)\n2026-12-04T10:00:04Z power lost (power-loss)\n2026-12-04T10:00:09Z power on (reset reason power-loss)";
+        engine.Push.Answer(version: "1.0.0", led: "solid");
+        await engine.StepRecoveryUntilIdleAsync();
+
+        var recovered = await engine.RunAsync(run.Id);
+        Assert.Equal(RecoveryRung.Recovered, recovered.Rung);
+        Assert.Equal(FailureCause.PowerLoss, recovered.Cause);
+        Assert.True(recovered.Confidence > waiting.Confidence);
+        Assert.Contains("Diagnosis refined now that the device's log can be read: power-loss", recovered.StatusReason);
+    }
+
+    [Fact]
+    public async Task CompleteTask_CameraBackWithALogThatSaysNothing_DiagnosisKept()
+    {
+        await using var engine = await EngineHarness.StartAsync();
+        var (_, _, run) = await engine.FailPushJobAsync(null, "Update failed");
+        engine.Push.Silence();
+        await engine.StepRecoveryUntilIdleAsync();
+        var waiting = await engine.RunAsync(run.Id);
+        var task = Assert.Single(await engine.TasksAsync(run.Id));
+
+        await CompleteAsync(engine, task.Id);
+        engine.Advance(TimeSpan.FromSeconds(40));
+        engine.Push.Logs = "2026-12-04T10:00:09Z booted slot A, firmware 1.0.0: healthy";
+        engine.Push.Answer(version: "1.0.0", led: "solid");
+        await engine.StepRecoveryUntilIdleAsync();
+
+        var recovered = await engine.RunAsync(run.Id);
+        Assert.Equal(RecoveryRung.Recovered, recovered.Rung);
+        Assert.Equal(waiting.Cause, recovered.Cause);
+        Assert.DoesNotContain("refined", recovered.StatusReason);
     }
 
     [Fact]
