@@ -32,7 +32,7 @@ public sealed record RecoveryActionResult(RecoveryActionError? Error, string Mes
 /// intended version is re-attempted, close a run, and complete or fail a technician task with photos.
 /// Each is one compare-and-set move: acting twice, or on a run that moved on, changes nothing.
 /// </summary>
-public sealed class RecoveryService(FirmwareDbContext db, RecoveryStore store, IOptions<RecoveryOptions> options, TimeProvider time)
+public sealed class RecoveryService(FirmwareDbContext db, RecoveryStore store, Jobs.DeviceJobService jobs, IOptions<RecoveryOptions> options, TimeProvider time)
 {
     public const long MaxPhotoBytes = 10L * 1024 * 1024;
     public static readonly IReadOnlyList<string> PhotoTypes = ["image/jpeg", "image/png", "image/webp", "image/heic"];
@@ -86,7 +86,22 @@ public sealed class RecoveryService(FirmwareDbContext db, RecoveryStore store, I
                 return true;
             },
         }, ct);
-        return moved ? RecoveryActionResult.Ok("Closed.") : RecoveryActionResult.Conflict($"Recovery run {runId} moved on meanwhile; look again.");
+        if (!moved)
+        {
+            return RecoveryActionResult.Conflict($"Recovery run {runId} moved on meanwhile; look again.");
+        }
+        if (run.Rung != RecoveryRung.Retrying || run.RetryJobId is not { } jobId)
+        {
+            return RecoveryActionResult.Ok("Closed.");
+        }
+        // The run's own device job goes with it where it still can: a closed run must not keep flashing.
+        return await jobs.CancelAsync(jobId, by, ct) switch
+        {
+            Jobs.CancelJobResult.Requested => RecoveryActionResult.Ok($"Closed; its device job {jobId} was asked to cancel."),
+            Jobs.CancelJobResult.TooLate => RecoveryActionResult.Ok($"Closed; its device job {jobId} is past the point where it can be cancelled and runs to its end (a failure then starts no new run)."),
+            Jobs.CancelJobResult.NotFound or Jobs.CancelJobResult.AlreadyFinished => RecoveryActionResult.Ok("Closed."),
+            _ => RecoveryActionResult.Ok("Closed."),
+        };
     }
 
     public async Task<RecoveryActionResult> SetReattemptAsync(long runId, bool reattempt, string by, CancellationToken ct)

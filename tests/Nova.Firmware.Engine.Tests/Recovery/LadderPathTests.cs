@@ -129,6 +129,25 @@ public sealed class LadderPathTests
         Assert.Contains("Two clean transfers arrived damaged", blocked.StatusReason);
     }
 
+    [Fact]
+    public async Task Close_WhileItsRetryJobIsQueued_TheJobIsCancelledAndTheDeviceFree()
+    {
+        await using var engine = await EngineHarness.StartAsync();
+        var (device, job, run) = await engine.FailJobAsync(null, HashMismatch);
+        await engine.StepRecoveryUntilIdleAsync();
+        var retryJobId = (await engine.RunAsync(run.Id)).RetryJobId!.Value;
+
+        var closed = await engine.WithAsync<RecoveryService, RecoveryActionResult>(s => s.CloseAsync(run.Id, "operator@test", "flashing by hand", CancellationToken.None));
+        await engine.SettleAsync();
+
+        Assert.Null(closed.Error);
+        Assert.Contains($"its device job {retryJobId} was asked to cancel", closed.Message);
+        Assert.Equal(RecoveryRung.Closed, (await engine.RunAsync(run.Id)).Rung);
+        Assert.Equal(DeviceJobStatus.Cancelled, (await engine.JobAsync(retryJobId)).Status);
+        // Nothing holds the device any more.
+        Assert.Null((await engine.CreateJobAsync(device.Id, job.PackageId)).Error);
+    }
+
     // ---- Recovery partition and TFTP re-flash ----
 
     [Theory]
