@@ -1,3 +1,4 @@
+using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Domain.Diagnosis;
 using Nova.Firmware.Domain.Preflight;
 
@@ -43,4 +44,20 @@ public sealed class DeviceJob
     public double? CauseConfidence { get; set; }
     /// <summary>The lines that decided <see cref="Cause"/>.</summary>
     public List<string>? CauseEvidence { get; set; }
+
+    /// <summary>A new job, queued now, taking <paramref name="device"/> from the version it runs to <paramref name="targetVersion"/>.</summary>
+    public static DeviceJob Queue(Device device, Guid packageId, string targetVersion, string createdBy, DateTimeOffset now) => new()
+    {
+        DeviceId = device.Id,
+        PackageId = packageId,
+        Status = DeviceJobStatus.Queued,
+        ActiveDeviceId = device.Id,
+        TargetVersion = targetVersion,
+        PreviousVersion = device.Firmware.ActiveVersion,
+        CreatedBy = createdBy,
+        CreatedAt = now,
+        UpdatedAt = now,
+        StepStartedAt = now,
+        NextActionAt = now,
+    };
 }

@@ -60,20 +60,7 @@ public sealed class DeviceJobService(FirmwareDbContext db, DeviceDrivers drivers
             return new(null, CreateJobError.DeviceBusy, $"Device {deviceId} is in recovery run {run.Id} ({run.Rung.ToWire()}); let it finish or close it (POST /api/v1/recoveries/{run.Id}/close) first.");
         }
         var now = time.GetUtcNow();
-        var job = new DeviceJob
-        {
-            DeviceId = deviceId,
-            PackageId = packageId,
-            Status = DeviceJobStatus.Queued,
-            ActiveDeviceId = deviceId,
-            TargetVersion = package.Version,
-            PreviousVersion = device.Firmware.ActiveVersion,
-            CreatedBy = createdBy,
-            CreatedAt = now,
-            UpdatedAt = now,
-            StepStartedAt = now,
-            NextActionAt = now,
-        };
+        var job = DeviceJob.Queue(device, packageId, package.Version, createdBy, now);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Add(job);
         try

@@ -7,6 +7,7 @@ using Nova.Firmware.Engine.Observations;
 using Nova.Firmware.Engine.Options;
 
 using Nova.Firmware.Engine.Recovery;
+using Nova.Firmware.Persistence.Packages;
 
 namespace Nova.Firmware.Engine.Jobs;
 
@@ -34,6 +35,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<DeviceJobLoop>();
         services.AddOptions<RecoveryOptions>().Bind(configuration.GetSection(RecoveryOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecoveryOptions>, RecoveryOptionsValidator>());
+        services.TryAddScoped<PackageStore>();
         services.AddScoped<RecoveryStore>();
         services.AddScoped<RecoveryStepper>();
         services.AddScoped<RecoveryService>();

@@ -55,7 +55,7 @@ public sealed class RecoveryService(FirmwareDbContext db, RecoveryStore store, J
         }
         var device = await db.Set<Device>().AsNoTracking().SingleAsync(d => d.Id == run.DeviceId, ct);
         var now = time.GetUtcNow();
-        var job = RecoveryStepper.NewJob(device, packageId, package.Version, $"{by} (approved in recovery run {run.Id})", now);
+        var job = Domain.Jobs.DeviceJob.Queue(device, packageId, package.Version, $"{by} (approved in recovery run {run.Id})", now);
         var moved = await store.MoveAsync(run, RecoveryRung.AwaitingApproval, null,
             new RungChange(RecoveryRung.Retrying, $"{by} approved {package.Vendor} {package.Version} ({package.FileName}) for {DeviceIdentity.Of(device)}.", now) { Job = job }, ct);
         return moved ? RecoveryActionResult.Ok($"Device job {job.Id} started.") : RecoveryActionResult.Conflict($"Recovery run {runId} moved on meanwhile.");

@@ -165,12 +165,11 @@ public sealed partial class RecoveryStepper
         {
             return ("", null);
         }
-        var read = await driver.ReadLogsAsync(look.Device, ct);
-        if (read.Outcome != DriverOutcome.Done || read.Value is not { Length: > 0 } text)
+        var lines = await LogTailAsync(driver, look.Device, ct);
+        if (lines.Count == 0)
         {
             return ("", null);
         }
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(200).ToList();
         var refined = FailureClassifier.Classify(new FailureContext([], null, false, false) { DeviceLogs = lines });
         if (refined.Cause is FailureCause.Unknown or FailureCause.Unreachable || refined.Cause == s.Run.Cause || refined.Confidence <= s.Run.Confidence)
         {
@@ -207,10 +206,7 @@ public sealed partial class RecoveryStepper
     /// <summary>The catalog's image of <paramref name="kind"/> for the device's exact hardware, never a quarantined one.</summary>
     private async Task<FirmwarePackage?> ImageAsync(Device device, PackageKind kind, CancellationToken ct)
     {
-        var vendor = device.Vendor.ToLower();
-        var candidates = await db.Set<FirmwarePackage>().AsNoTracking()
-            .Where(p => p.Kind == kind && p.QuarantinedAt == null && p.Vendor.ToLower() == vendor)
-            .ToListAsync(ct);
+        var candidates = await packages.CandidatesAsync(device.Vendor, kind, ct);
         return PackageCompatibility.FindMatching(candidates, DeviceIdentity.Of(device), kind);
     }
 

@@ -111,16 +111,7 @@ public sealed partial class RecoveryStepper
             .ToListAsync(ct);
         var details = entries.Where(e => e.JobId == job.Id)
             .SelectMany(e => s.Driver?.Interpret(e)?.Details ?? []).ToList();
-        var logs = new List<string>();
-        if (look.Answered && s.Driver is { Delivery: DriverDelivery.Push } driver)
-        {
-            var read = await driver.ReadLogsAsync(look.Device, ct);
-            if (read.Outcome == DriverOutcome.Done && read.Value is { Length: > 0 } text)
-            {
-                // The log since the flash began is what explains it; older lines may tell of older failures.
-                logs.AddRange(text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(200));
-            }
-        }
+        var logs = look.Answered && s.Driver is { Delivery: DriverDelivery.Push } driver ? await LogTailAsync(driver, look.Device, ct) : [];
         var reportAfter = look.Report is { } r && r.ReportedAt >= job.CreatedAt ? r : null;
         var power = entries.Where(e => e.Kind == TimelineEntryKind.Power).Select(e => e.Message).ToList();
         var neverReturned = !(look.Device.Health.LastSeenAt is { } seen && seen >= job.UpdatedAt) && !look.Answered;
@@ -169,10 +160,7 @@ public sealed partial class RecoveryStepper
     /// <summary>The catalog package for the device's exact model, revision and SoC: the intended version if it exists for that hardware, else the newest.</summary>
     private async Task<FirmwarePackage?> ProposeAsync(Step s, CancellationToken ct)
     {
-        var vendor = s.Device.Vendor.ToLower();
-        var candidates = await db.Set<FirmwarePackage>().AsNoTracking()
-            .Where(p => p.Kind == s.Package.Kind && p.Id != s.Package.Id && p.QuarantinedAt == null && p.Vendor.ToLower() == vendor)
-            .ToListAsync(ct);
+        var candidates = (await packages.CandidatesAsync(s.Device.Vendor, s.Package.Kind, ct)).Where(p => p.Id != s.Package.Id);
         var fitting = PackageCompatibility.AllMatching(candidates, DeviceIdentity.Of(s.Device), s.Package.Kind);
         return fitting.FirstOrDefault(p => p.Version == s.Run.IntendedVersion) ?? fitting.FirstOrDefault();
     }

@@ -64,24 +64,9 @@ public sealed partial class RecoveryStepper
 
     private async Task StartJobAsync(Step s, Guid packageId, string version, string reason, Action<RecoveryRun>? apply, string? data, CancellationToken ct)
     {
-        var job = NewJob(s.Device, packageId, version, $"recovery run {s.Run.Id}", s.Now);
+        var job = DeviceJob.Queue(s.Device, packageId, version, $"recovery run {s.Run.Id}", s.Now);
         await MoveAsync(s, To(s, RecoveryRung.Retrying, $"{reason} Device job started for {version}.") with { Apply = apply, Job = job, TimelineData = data }, ct);
     }
-
-    internal static DeviceJob NewJob(Domain.Devices.Device device, Guid packageId, string version, string createdBy, DateTimeOffset now) => new()
-    {
-        DeviceId = device.Id,
-        PackageId = packageId,
-        Status = DeviceJobStatus.Queued,
-        ActiveDeviceId = device.Id,
-        TargetVersion = version,
-        PreviousVersion = device.Firmware.ActiveVersion,
-        CreatedBy = createdBy,
-        CreatedAt = now,
-        UpdatedAt = now,
-        StepStartedAt = now,
-        NextActionAt = now,
-    };
 
     private async Task RetryingAsync(Step s, CancellationToken ct)
     {

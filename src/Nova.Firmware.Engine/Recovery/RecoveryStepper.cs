@@ -13,6 +13,7 @@ using Nova.Firmware.Engine.Jobs;
 using Nova.Firmware.Engine.Observations;
 using Nova.Firmware.Engine.Options;
 using Nova.Firmware.Persistence;
+using Nova.Firmware.Persistence.Packages;
 
 namespace Nova.Firmware.Engine.Recovery;
 
@@ -27,6 +28,7 @@ public sealed partial class RecoveryStepper(
     RecoveryStore store,
     DeviceDrivers drivers,
     IPackageBlobs blobs,
+    PackageStore packages,
     DeviceReadingRecorder readings,
     IOptions<RecoveryOptions> options,
     IOptions<EngineOptions> engine,
@@ -124,6 +126,18 @@ public sealed partial class RecoveryStepper(
         }
         var heard = s.Device.Health.LastSeenAt is { } seen && seen >= s.Run.RungStartedAt;
         return new Look(s.Device.Health.LastSeenAt is not null, s.Device, s.Report, heard ? null : "no poll since this rung started");
+    }
+
+    /// <summary>
+    /// The end of the device's own log, as lines: the part written since the flash began is what
+    /// explains it, older lines may tell of older failures. Empty when the device gives none.
+    /// </summary>
+    private static async Task<List<string>> LogTailAsync(IDeviceDriver driver, Device device, CancellationToken ct)
+    {
+        var read = await driver.ReadLogsAsync(device, ct);
+        return read.Outcome == DriverOutcome.Done && read.Value is { Length: > 0 } text
+            ? text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(200).ToList()
+            : [];
     }
 
     private Task<bool> MoveAsync(Step s, RungChange change, CancellationToken ct) => MoveAsync(s, s.Run.Rung, change, ct);

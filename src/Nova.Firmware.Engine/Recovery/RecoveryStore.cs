@@ -62,7 +62,7 @@ public sealed class RecoveryStore(FirmwareDbContext db, TimeProvider time)
         }
         var now = time.GetUtcNow();
         var terminal = change.To.IsTerminal();
-        var reason = change.Reason.Length > 1900 ? change.Reason[..1900] : change.Reason;
+        var reason = Bounded(change.Reason);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         // Operators act without a lease (owner null): they still only win if the rung is unchanged.
         var rows = await db.Set<RecoveryRun>()
@@ -144,7 +144,7 @@ public sealed class RecoveryStore(FirmwareDbContext db, TimeProvider time)
     /// </summary>
     public async Task KeepAsync(long runId, string owner, RecoveryRung expected, string reason, DateTimeOffset nextActionAt, CancellationToken cancellationToken)
     {
-        var text = reason.Length > 1900 ? reason[..1900] : reason;
+        var text = Bounded(reason);
         await db.Set<RecoveryRun>()
             .Where(r => r.Id == runId && r.LeaseOwner == owner && r.Rung == expected)
             .ExecuteUpdateAsync(s => s
@@ -181,4 +181,7 @@ public sealed class RecoveryStore(FirmwareDbContext db, TimeProvider time)
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
     }
+
+    /// <summary>A status reason within its column (the device's words can be long).</summary>
+    private static string Bounded(string reason) => reason.Length > 1900 ? reason[..1900] : reason;
 }
