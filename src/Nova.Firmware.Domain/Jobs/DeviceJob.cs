@@ -1,3 +1,4 @@
+using Nova.Firmware.Domain.Common;
 using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Domain.Diagnosis;
 using Nova.Firmware.Domain.Preflight;
@@ -8,7 +9,7 @@ namespace Nova.Firmware.Domain.Jobs;
 /// One device moving to one package. Persisted with its status and when the engine should look at
 /// it next; engine loops claim it with a lease and change its status by compare-and-set.
 /// </summary>
-public sealed class DeviceJob
+public sealed class DeviceJob : ILeasedWork
 {
     /// <summary>Also the DDI action id the device sees.</summary>
     public long Id { get; set; }
@@ -40,6 +41,8 @@ public sealed class DeviceJob
     public string? PreFlashSnapshot { get; set; }
     /// <summary>Set when a recovery run started this job (a retry, a re-attempt): its end wakes the run instead of starting another.</summary>
     public long? RecoveryRunId { get; set; }
+    /// <summary>Set when a rollout started this job: its end is taken in by the rollout in the same transaction.</summary>
+    public long? RolloutId { get; set; }
     /// <summary>The classifier's confidence in <see cref="Cause"/>, in [0, 1].</summary>
     public double? CauseConfidence { get; set; }
     /// <summary>The lines that decided <see cref="Cause"/>.</summary>

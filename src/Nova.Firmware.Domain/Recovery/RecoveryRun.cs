@@ -1,3 +1,4 @@
+using Nova.Firmware.Domain.Common;
 using Nova.Firmware.Domain.Diagnosis;
 using Nova.Firmware.Domain.Preflight;
 
@@ -9,7 +10,7 @@ namespace Nova.Firmware.Domain.Recovery;
 /// never left without its run. Claimed with a lease and moved by compare-and-set on the rung, like
 /// a device job; at most one run per device is active (a unique index on <see cref="ActiveDeviceId"/>).
 /// </summary>
-public sealed class RecoveryRun
+public sealed class RecoveryRun : ILeasedWork
 {
     public long Id { get; set; }
     public Guid DeviceId { get; set; }

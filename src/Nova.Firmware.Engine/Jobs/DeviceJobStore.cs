@@ -4,7 +4,9 @@ using Nova.Firmware.Domain.Diagnosis;
 using Nova.Firmware.Domain.Jobs;
 using Nova.Firmware.Domain.Preflight;
 using Nova.Firmware.Domain.Recovery;
+using Nova.Firmware.Domain.Rollouts;
 using Nova.Firmware.Domain.Timeline;
+using Nova.Firmware.Engine.Leasing;
 using Nova.Firmware.Persistence;
 
 namespace Nova.Firmware.Engine.Jobs;
@@ -26,7 +28,7 @@ public sealed record JobTransition(
 /// changes as compare-and-set on the expected status (and our lease), each with its timeline entry
 /// in the same transaction. A replica that lost its lease or raced another writer changes nothing.
 /// </summary>
-public sealed class DeviceJobStore(FirmwareDbContext db, TimeProvider time, Microsoft.Extensions.Options.IOptions<Recovery.RecoveryOptions> recovery)
+public sealed class DeviceJobStore(FirmwareDbContext db, LeasedWork leases, TimeProvider time, Microsoft.Extensions.Options.IOptions<Recovery.RecoveryOptions> recovery)
 {
     /// <summary>
     /// Claims up to <paramref name="batch"/> due jobs whose lease is free or expired, except
@@ -35,30 +37,8 @@ public sealed class DeviceJobStore(FirmwareDbContext db, TimeProvider time, Micr
     /// a push) would otherwise meet a second step of the same owner on the same job, and neither
     /// could tell.
     /// </summary>
-    public async Task<IReadOnlyList<long>> ClaimDueAsync(string owner, TimeSpan lease, int batch, CancellationToken cancellationToken, IReadOnlyCollection<long>? stepping = null)
-    {
-        var now = time.GetUtcNow();
-        var busy = stepping?.ToList() ?? [];
-        var candidates = await db.Set<DeviceJob>().AsNoTracking()
-            .Where(j => j.ActiveDeviceId != null && j.NextActionAt <= now && (j.LeaseUntil == null || j.LeaseUntil < now) && !busy.Contains(j.Id))
-            .OrderBy(j => j.NextActionAt)
-            .Select(j => j.Id)
-            .Take(batch)
-            .ToListAsync(cancellationToken);
-        var claimed = new List<long>(candidates.Count);
-        var until = now + lease;
-        foreach (var id in candidates)
-        {
-            var rows = await db.Set<DeviceJob>()
-                .Where(j => j.Id == id && j.ActiveDeviceId != null && (j.LeaseUntil == null || j.LeaseUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseOwner, owner).SetProperty(j => j.LeaseUntil, until), cancellationToken);
-            if (rows == 1)
-            {
-                claimed.Add(id);
-            }
-        }
-        return claimed;
-    }
+    public Task<IReadOnlyList<long>> ClaimDueAsync(string owner, TimeSpan lease, int batch, CancellationToken cancellationToken, IReadOnlyCollection<long>? stepping = null) =>
+        leases.ClaimDueAsync<DeviceJob>(j => j.ActiveDeviceId != null, owner, lease, batch, time.GetUtcNow(), cancellationToken, stepping);
 
     /// <summary>Moves the job from <paramref name="from"/> if it still is there and still ours; false when someone else won.</summary>
     public async Task<bool> TransitionAsync(DeviceJob job, DeviceJobStatus from, JobTransition change, string owner, CancellationToken cancellationToken)
@@ -120,6 +100,10 @@ public sealed class DeviceJobStore(FirmwareDbContext db, TimeProvider time, Micr
         {
             return;
         }
+        if (job.RolloutId is { } rolloutId)
+        {
+            await FinishRolloutDeviceAsync(job, rolloutId, change, now, cancellationToken);
+        }
         if (job.RecoveryRunId is { } runId)
         {
             await db.Set<RecoveryRun>().Where(r => r.Id == runId && r.ActiveDeviceId != null)
@@ -155,6 +139,25 @@ public sealed class DeviceJobStore(FirmwareDbContext db, TimeProvider time, Micr
         });
     }
 
+    /// <summary>
+    /// The rollout takes in how its device's job ended (and whether to retry it) in the job's own
+    /// transaction, so its counts and error threshold never miss or double-count an end; then it
+    /// is woken to decide what comes next.
+    /// </summary>
+    private async Task FinishRolloutDeviceAsync(DeviceJob job, long rolloutId, JobTransition change, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var member = await db.Set<RolloutDevice>().SingleOrDefaultAsync(m => m.RolloutId == rolloutId && m.JobId == job.Id && m.State == RolloutDeviceState.Active, cancellationToken);
+        if (member is null)
+        {
+            return;
+        }
+        var retry = await db.Set<Rollout>().AsNoTracking().Where(r => r.Id == rolloutId).Select(r => r.Strategy).SingleAsync(cancellationToken);
+        member.Finish(change.To, change.Cause ?? job.Cause, change.BlockingCheck ?? job.BlockingCheck, change.Reason.Length > 1900 ? change.Reason[..1900] : change.Reason, retry.Retry, now);
+        var followed = RolloutTransitions.Followed.ToList();
+        await db.Set<Rollout>().Where(r => r.Id == rolloutId && followed.Contains(r.Status))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.NextActionAt, now), cancellationToken);
+    }
+
     /// <summary>Gives the lease back and says when to look again.</summary>
     public async Task ReleaseAsync(long jobId, string owner, DateTimeOffset nextActionAt, CancellationToken cancellationToken) =>
         await db.Set<DeviceJob>()
@@ -165,20 +168,12 @@ public sealed class DeviceJobStore(FirmwareDbContext db, TimeProvider time, Micr
                 .SetProperty(j => j.NextActionAt, nextActionAt), cancellationToken);
 
     /// <summary>Gives the lease back after a step, leaving NextActionAt as the step set it.</summary>
-    public async Task ReleaseLeaseAsync(long jobId, string owner, CancellationToken cancellationToken) =>
-        await db.Set<DeviceJob>()
-            .Where(j => j.Id == jobId && j.LeaseOwner == owner)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+    public Task ReleaseLeaseAsync(long jobId, string owner, CancellationToken cancellationToken) =>
+        leases.ReleaseAsync<DeviceJob>(jobId, owner, cancellationToken);
 
     /// <summary>Extends our lease while a long command runs; false when it is no longer ours (the command must stop).</summary>
-    public async Task<bool> RenewLeaseAsync(long jobId, string owner, TimeSpan lease, CancellationToken cancellationToken)
-    {
-        var until = time.GetUtcNow() + lease;
-        var rows = await db.Set<DeviceJob>()
-            .Where(j => j.Id == jobId && j.LeaseOwner == owner && j.ActiveDeviceId != null)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseUntil, until), cancellationToken);
-        return rows == 1;
-    }
+    public Task<bool> RenewLeaseAsync(long jobId, string owner, TimeSpan lease, CancellationToken cancellationToken) =>
+        leases.RenewAsync<DeviceJob>(j => j.ActiveDeviceId != null, jobId, owner, time.GetUtcNow() + lease, cancellationToken);
 
     /// <summary>
     /// A job that keeps waiting: the reason may have changed (another check now holds it back), the

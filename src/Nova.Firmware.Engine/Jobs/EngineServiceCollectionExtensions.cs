@@ -3,10 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Nova.Firmware.Engine.Drivers;
+using Nova.Firmware.Engine.Leasing;
 using Nova.Firmware.Engine.Observations;
 using Nova.Firmware.Engine.Options;
 
 using Nova.Firmware.Engine.Recovery;
+using Nova.Firmware.Engine.Rollouts;
 using Nova.Firmware.Persistence.Packages;
 
 namespace Nova.Firmware.Engine.Jobs;
@@ -28,6 +30,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<LeaseKeeper>();
         services.AddScoped<IObservationSink, ObservationSink>();
         services.AddScoped<DeviceReadingRecorder>();
+        services.AddScoped<LeasedWork>();
         services.AddScoped<DeviceJobStore>();
         services.AddScoped<DeviceCommandStore>();
         services.AddScoped<DeviceJobStepper>();
@@ -40,10 +43,19 @@ public static class EngineServiceCollectionExtensions
         services.AddScoped<RecoveryStepper>();
         services.AddScoped<RecoveryService>();
         services.AddSingleton<RecoveryLoop>();
+        services.AddOptions<RolloutOptions>().Bind(configuration.GetSection(RolloutOptions.Section)).ValidateOnStart();
+        services.AddOptions<PowerOptions>().Bind(configuration.GetSection(PowerOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RolloutOptions>, RolloutOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PowerOptions>, RolloutOptionsValidator>());
+        services.AddScoped<RolloutStore>();
+        services.AddScoped<RolloutStepper>();
+        services.AddScoped<RolloutService>();
+        services.AddSingleton<RolloutLoop>();
         if (runLoops)
         {
             services.AddHostedService(sp => sp.GetRequiredService<DeviceJobLoop>());
             services.AddHostedService(sp => sp.GetRequiredService<RecoveryLoop>());
+            services.AddHostedService(sp => sp.GetRequiredService<RolloutLoop>());
         }
         return services;
     }

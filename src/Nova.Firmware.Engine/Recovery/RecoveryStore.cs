@@ -3,6 +3,7 @@ using Nova.Firmware.Domain.Common;
 using Nova.Firmware.Domain.Jobs;
 using Nova.Firmware.Domain.Recovery;
 using Nova.Firmware.Domain.Timeline;
+using Nova.Firmware.Engine.Leasing;
 using Nova.Firmware.Persistence;
 
 namespace Nova.Firmware.Engine.Recovery;
@@ -27,31 +28,10 @@ public sealed record RungChange(RecoveryRung To, string Reason, DateTimeOffset N
 /// or retry job in the same transaction, so a crash never leaves a run on a rung without what the
 /// rung is waiting for, and never starts the same retry twice.
 /// </summary>
-public sealed class RecoveryStore(FirmwareDbContext db, TimeProvider time)
+public sealed class RecoveryStore(FirmwareDbContext db, LeasedWork leases, TimeProvider time)
 {
-    public async Task<IReadOnlyList<long>> ClaimDueAsync(string owner, TimeSpan lease, int batch, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var candidates = await db.Set<RecoveryRun>().AsNoTracking()
-            .Where(r => r.ActiveDeviceId != null && r.NextActionAt <= now && (r.LeaseUntil == null || r.LeaseUntil < now))
-            .OrderBy(r => r.NextActionAt)
-            .Select(r => r.Id)
-            .Take(batch)
-            .ToListAsync(cancellationToken);
-        var claimed = new List<long>(candidates.Count);
-        var until = now + lease;
-        foreach (var id in candidates)
-        {
-            var rows = await db.Set<RecoveryRun>()
-                .Where(r => r.Id == id && r.ActiveDeviceId != null && (r.LeaseUntil == null || r.LeaseUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, owner).SetProperty(r => r.LeaseUntil, until), cancellationToken);
-            if (rows == 1)
-            {
-                claimed.Add(id);
-            }
-        }
-        return claimed;
-    }
+    public Task<IReadOnlyList<long>> ClaimDueAsync(string owner, TimeSpan lease, int batch, CancellationToken cancellationToken) =>
+        leases.ClaimDueAsync<RecoveryRun>(r => r.ActiveDeviceId != null, owner, lease, batch, time.GetUtcNow(), cancellationToken);
 
     /// <summary>Moves the run from <paramref name="from"/> if it is still there and ours; false when someone else won.</summary>
     public async Task<bool> MoveAsync(RecoveryRun run, RecoveryRung from, string? owner, RungChange change, CancellationToken cancellationToken)
@@ -131,10 +111,8 @@ public sealed class RecoveryStore(FirmwareDbContext db, TimeProvider time)
                 .SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null)
                 .SetProperty(r => r.NextActionAt, nextActionAt), cancellationToken);
 
-    public async Task ReleaseLeaseAsync(long runId, string owner, CancellationToken cancellationToken) =>
-        await db.Set<RecoveryRun>()
-            .Where(r => r.Id == runId && r.LeaseOwner == owner)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseOwner, (string?)null).SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+    public Task ReleaseLeaseAsync(long runId, string owner, CancellationToken cancellationToken) =>
+        leases.ReleaseAsync<RecoveryRun>(runId, owner, cancellationToken);
 
     /// <summary>
     /// Keeps the rung but rewrites what it is waiting for (no timeline entry: nothing changed but the

@@ -29,6 +29,7 @@ internal sealed class DeviceJobConfiguration : IEntityTypeConfiguration<DeviceJo
         b.HasIndex(j => j.DeviceId);
         b.HasIndex(j => j.UpdatedAt);
         b.HasIndex(j => j.RecoveryRunId);
+        b.HasIndex(j => j.RolloutId);
         b.HasOne<Device>().WithMany().HasForeignKey(j => j.DeviceId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<FirmwarePackage>().WithMany().HasForeignKey(j => j.PackageId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -7,6 +7,7 @@ using Nova.Firmware.Server.Endpoints.Management.Credentials;
 using Nova.Firmware.Server.Endpoints.Management.Devices;
 using Nova.Firmware.Server.Endpoints.Management.Discovery;
 using Nova.Firmware.Server.Endpoints.Management.Recovery;
+using Nova.Firmware.Server.Endpoints.Management.Rollouts;
 using Nova.Firmware.Server.Rma;
 
 namespace Nova.Firmware.Server.Endpoints;
@@ -33,6 +34,7 @@ public static class EndpointMap
         api.MapAuditEndpoints();
         api.MapPackageEndpoints();
         api.MapRecoveryEndpoints();
+        api.MapRolloutEndpoints();
         api.MapTechnicianTaskEndpoints();
         api.MapArticleEndpoints();
         return api;

@@ -71,6 +71,7 @@ public static class NovaHostingExtensions
         services.AddScoped<DdiDeviceAuthenticator>();
         services.AddSingleton<DdiActionLookup>();
         services.AddScoped<AccountBootstrapper>();
+        services.AddScoped<Endpoints.Management.Rollouts.RolloutProgressReader>();
         services.AddPackageCatalog(builder.Configuration);
         services.AddTftpRescueServer(builder.Configuration);
         services.AddCameraCredentials(builder.Configuration, dataDirectory);

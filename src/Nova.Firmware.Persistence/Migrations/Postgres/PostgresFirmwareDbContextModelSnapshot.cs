@@ -511,6 +511,9 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                     b.Property<long?>("RecoveryRunId")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("RolloutId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -540,6 +543,8 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                     b.HasIndex("PackageId");
 
                     b.HasIndex("RecoveryRunId");
+
+                    b.HasIndex("RolloutId");
 
                     b.HasIndex("UpdatedAt");
 
@@ -892,6 +897,153 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                     b.ToTable("technician_tasks", (string)null);
                 });
 
+            modelBuilder.Entity("Nova.Firmware.Domain.Rollouts.Rollout", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("AcknowledgedFailures")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastJoinCheckAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("NextActionAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("OpenedWave")
+                        .HasColumnType("integer");
+
+                    b.PrimitiveCollection<List<Guid>>("PackageIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Strategy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("WaveCount")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.HasIndex("Status", "NextActionAt");
+
+                    b.ToTable("rollouts", (string)null);
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Rollouts.RolloutDevice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("BlockingCheck")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Cause")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("JobId")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("PackageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset?>("RetryAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("RolloutId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Wave")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceId");
+
+                    b.HasIndex("JobId");
+
+                    b.HasIndex("PackageId");
+
+                    b.HasIndex("RolloutId", "DeviceId")
+                        .IsUnique();
+
+                    b.HasIndex("RolloutId", "Wave", "State");
+
+                    b.ToTable("rollout_devices", (string)null);
+                });
+
             modelBuilder.Entity("Nova.Firmware.Domain.Timeline.TimelineEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1016,6 +1168,31 @@ namespace Nova.Firmware.Persistence.Migrations.Postgres
                     b.HasOne("Nova.Firmware.Domain.Recovery.RecoveryRun", null)
                         .WithMany()
                         .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Rollouts.RolloutDevice", b =>
+                {
+                    b.HasOne("Nova.Firmware.Domain.Devices.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Nova.Firmware.Domain.Jobs.DeviceJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Nova.Firmware.Domain.Packages.FirmwarePackage", null)
+                        .WithMany()
+                        .HasForeignKey("PackageId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Nova.Firmware.Domain.Rollouts.Rollout", null)
+                        .WithMany()
+                        .HasForeignKey("RolloutId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

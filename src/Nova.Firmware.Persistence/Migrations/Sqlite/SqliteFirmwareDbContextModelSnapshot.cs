@@ -500,6 +500,9 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                     b.Property<long?>("RecoveryRunId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("RolloutId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -529,6 +532,8 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                     b.HasIndex("PackageId");
 
                     b.HasIndex("RecoveryRunId");
+
+                    b.HasIndex("RolloutId");
 
                     b.HasIndex("UpdatedAt");
 
@@ -875,6 +880,149 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                     b.ToTable("technician_tasks", (string)null);
                 });
 
+            modelBuilder.Entity("Nova.Firmware.Domain.Rollouts.Rollout", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AcknowledgedFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastJoinCheckAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextActionAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpenedWave")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("PackageIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Strategy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WaveCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.HasIndex("Status", "NextActionAt");
+
+                    b.ToTable("rollouts", (string)null);
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Rollouts.RolloutDevice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BlockingCheck")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Cause")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("JobId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("PackageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RetryAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RolloutId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Wave")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceId");
+
+                    b.HasIndex("JobId");
+
+                    b.HasIndex("PackageId");
+
+                    b.HasIndex("RolloutId", "DeviceId")
+                        .IsUnique();
+
+                    b.HasIndex("RolloutId", "Wave", "State");
+
+                    b.ToTable("rollout_devices", (string)null);
+                });
+
             modelBuilder.Entity("Nova.Firmware.Domain.Timeline.TimelineEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -997,6 +1145,31 @@ namespace Nova.Firmware.Persistence.Migrations.Sqlite
                     b.HasOne("Nova.Firmware.Domain.Recovery.RecoveryRun", null)
                         .WithMany()
                         .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Nova.Firmware.Domain.Rollouts.RolloutDevice", b =>
+                {
+                    b.HasOne("Nova.Firmware.Domain.Devices.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Nova.Firmware.Domain.Jobs.DeviceJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Nova.Firmware.Domain.Packages.FirmwarePackage", null)
+                        .WithMany()
+                        .HasForeignKey("PackageId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Nova.Firmware.Domain.Rollouts.Rollout", null)
+                        .WithMany()
+                        .HasForeignKey("RolloutId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -3,6 +3,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Nova.Firmware.Domain.Jobs;
+using Nova.Firmware.Domain.Rollouts;
 using Nova.Firmware.Persistence;
 
 namespace Nova.Firmware.Server.Endpoints.Management;
@@ -21,6 +22,8 @@ public static class JobEventStream
 {
     public const string ReadyEvent = "ready";
     public const string JobEvent = "job";
+    /// <summary>A rollout's status or wording changed (a wave opened, it paused, devices started); read it for progress.</summary>
+    public const string RolloutEvent = "rollout";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Reads a resume point from a Last-Event-ID value; null when absent or not one of ours.</summary>
@@ -40,14 +43,42 @@ public static class JobEventStream
         // Jobs already sent at their current update time; only times >= since can come back, so
         // older entries are dropped and the map stays as small as one poll's worth of changes.
         var sent = new Dictionary<long, DateTimeOffset>();
+        var rolloutsSince = since;
+        var rolloutsSent = new Dictionary<long, DateTimeOffset>();
         while (!ct.IsCancellationRequested)
         {
             List<DeviceJob> changed;
+            List<Rollout> rollouts;
             await using (var scope = scopes.CreateAsyncScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<FirmwareDbContext>();
                 changed = await db.Set<DeviceJob>().AsNoTracking().Where(j => j.UpdatedAt >= since)
                     .OrderBy(j => j.UpdatedAt).ThenBy(j => j.Id).Take(500).ToListAsync(ct);
+                var from = rolloutsSince;
+                rollouts = await db.Set<Rollout>().AsNoTracking().Where(r => r.UpdatedAt >= from)
+                    .OrderBy(r => r.UpdatedAt).ThenBy(r => r.Id).Take(100).ToListAsync(ct);
+            }
+            // Rollouts change far less often than jobs: they ride the same stream with their own
+            // resume point, so a burst of job events never hides a rollout's pause.
+            foreach (var rollout in rollouts)
+            {
+                if (rolloutsSent.TryGetValue(rollout.Id, out var at) && at == rollout.UpdatedAt)
+                {
+                    continue;
+                }
+                rolloutsSent[rollout.Id] = rollout.UpdatedAt;
+                yield return new SseItem<object>(new { id = rollout.Id, name = rollout.Name, status = rollout.Status, statusReason = rollout.StatusReason, openedWave = rollout.OpenedWave, waveCount = rollout.WaveCount, updatedAt = rollout.UpdatedAt }, RolloutEvent)
+                {
+                    EventId = EventId(rollout.UpdatedAt < since ? rollout.UpdatedAt : since),
+                };
+            }
+            if (rollouts.Count > 0)
+            {
+                rolloutsSince = rollouts[^1].UpdatedAt;
+                foreach (var id in rolloutsSent.Where(e => e.Value < rolloutsSince).Select(e => e.Key).ToList())
+                {
+                    rolloutsSent.Remove(id);
+                }
             }
             foreach (var job in changed)
             {

@@ -6,6 +6,7 @@ using Nova.Firmware.Domain.Common;
 using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Domain.Jobs;
 using Nova.Firmware.Domain.Recovery;
+using Nova.Firmware.Domain.Rollouts;
 using Nova.Firmware.Domain.Timeline;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Auth;
@@ -170,6 +171,8 @@ public static class DeviceEndpoints
         await db.Set<TimelineEntry>().Where(t => t.DeviceId == id).ExecuteDeleteAsync(cancellationToken);
         // Ended recovery runs go with the device (their tasks and photos by cascade).
         await db.Set<RecoveryRun>().Where(r => r.DeviceId == id && r.ActiveDeviceId == null).ExecuteDeleteAsync(cancellationToken);
+        // Its place in rollouts goes with it (a rollout counts only devices that exist).
+        await db.Set<RolloutDevice>().Where(r => r.DeviceId == id && r.State != RolloutDeviceState.Active).ExecuteDeleteAsync(cancellationToken);
         // Commands go with their jobs (cascade). A job that became active meanwhile keeps the device: the delete below then fails the foreign key.
         await db.Set<DeviceJob>().Where(j => j.DeviceId == id && j.ActiveDeviceId == null).ExecuteDeleteAsync(cancellationToken);
         int deleted;
