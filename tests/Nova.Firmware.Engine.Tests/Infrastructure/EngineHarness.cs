@@ -16,6 +16,7 @@ using Nova.Firmware.Server.Tests.Infrastructure;
 using Nova.Firmware.Engine.Jobs;
 using Nova.Firmware.Engine.Options;
 using Nova.Firmware.Engine.Recovery;
+using Nova.Firmware.Engine.Rollouts;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Protocols.Ddi;
 
@@ -61,7 +62,8 @@ internal sealed class EngineHarness : IAsyncDisposable
     /// <summary>Where the harness says devices reach the TFTP server (nothing listens: the ladder only names it).</summary>
     public const string TftpServer = "127.0.0.1:6969";
 
-    public static async Task<EngineHarness> StartAsync(Action<EngineOptions>? configure = null, DatabaseProvider database = DatabaseProvider.Sqlite, Action<RecoveryOptions>? recovery = null)
+    public static async Task<EngineHarness> StartAsync(Action<EngineOptions>? configure = null, DatabaseProvider database = DatabaseProvider.Sqlite, Action<RecoveryOptions>? recovery = null,
+        Action<PowerOptions>? power = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "nova-engine-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -70,6 +72,8 @@ internal sealed class EngineHarness : IAsyncDisposable
         configure?.Invoke(options);
         var recoveryOptions = new RecoveryOptions { TftpServer = TftpServer };
         recovery?.Invoke(recoveryOptions);
+        var powerOptions = new PowerOptions();
+        power?.Invoke(powerOptions);
         var blobs = new FakePackageBlobs();
         var push = new FakePushDriver(time);
         var services = new ServiceCollection().AddLogging();
@@ -90,6 +94,7 @@ internal sealed class EngineHarness : IAsyncDisposable
             .AddSingleton<TimeProvider>(time)
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(options))
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(recoveryOptions))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(powerOptions))
             .AddSingleton<IPackageBlobs>(blobs)
             .AddDdiDriver()
             .AddSingleton<IDeviceDriver>(push);
