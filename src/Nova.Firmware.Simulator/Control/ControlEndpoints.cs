@@ -67,7 +67,7 @@ public static class ControlEndpoints
         control.MapPost("/devices/{id}/power-on", Results<Ok<DeviceTruth>, ProblemHttpResult> (Simulation sim, string id) =>
             Act(sim, id, d => d.PowerOn(ResetReason.PowerLoss)));
         control.MapGet("/switches", (Simulation sim) =>
-            TypedResults.Ok(sim.Switches.Select(s => new SwitchSummary(s.Id, s.BudgetWatts, s.DrawWatts, s.BrownoutCount, [.. s.Devices.Select(d => d.Id)]))));
+            TypedResults.Ok(sim.Switches.Select(s => new SwitchSummary(s.Id, s.BudgetWatts, s.DrawWatts, s.BrownoutCount, s.PeakWriting, s.PeakDrawWatts, [.. s.Devices.Select(d => d.Id)]))));
         control.MapPost("/switches/{id}/brownout", Results<NoContent, ProblemHttpResult> (Simulation sim, string id) =>
         {
             if (sim.FindSwitch(id) is not { } poe)
@@ -121,7 +121,7 @@ public static class ControlEndpoints
 
 public sealed record DeviceSummary(string Id, DeviceKind Kind, DeviceMode Mode, string? RunningVersion, LedState Led, ResetReason ResetReason, int FlashCount, string PowerFeed);
 
-public sealed record SwitchSummary(string Id, double BudgetWatts, double DrawWatts, int BrownoutCount, IReadOnlyList<string> Devices);
+public sealed record SwitchSummary(string Id, double BudgetWatts, double DrawWatts, int BrownoutCount, int PeakWriting, double PeakDrawWatts, IReadOnlyList<string> Devices);
 
 public sealed record FleetFaultRequest(FaultRequest Fault, double Fraction, int? Seed = null);
 

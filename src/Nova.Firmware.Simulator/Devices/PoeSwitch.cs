@@ -15,6 +15,10 @@ public sealed class PoeSwitch(string id, double budgetWatts)
     public double BudgetWatts { get; } = budgetWatts;
     public TimeSpan RestoreStagger { get; init; } = TimeSpan.FromSeconds(1);
     public int BrownoutCount { get; private set; }
+    /// <summary>The simulator's record: the most devices on this switch ever writing flash at the same moment.</summary>
+    public int PeakWriting { get; private set; }
+    /// <summary>The simulator's record: the highest draw ever seen on this switch, in watts.</summary>
+    public double PeakDrawWatts { get; private set; }
 
     public IReadOnlyList<SimulatedDevice> Devices
     {
@@ -40,7 +44,15 @@ public sealed class PoeSwitch(string id, double budgetWatts)
     /// <summary>Called whenever a device's draw changes; trips a brownout over budget.</summary>
     internal void DrawChanged()
     {
-        if (BudgetWatts > 0 && DrawWatts > BudgetWatts)
+        var devices = Devices;
+        var draw = devices.Sum(device => device.DrawWatts);
+        var writing = devices.Count(device => device.Activity == DeviceActivity.Writing && device.Mode != DeviceMode.Off);
+        lock (_devices)
+        {
+            PeakWriting = Math.Max(PeakWriting, writing);
+            PeakDrawWatts = Math.Max(PeakDrawWatts, draw);
+        }
+        if (BudgetWatts > 0 && draw > BudgetWatts)
         {
             Brownout();
         }

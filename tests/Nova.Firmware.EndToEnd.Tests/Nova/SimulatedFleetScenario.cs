@@ -46,9 +46,14 @@ public sealed class SimulatedFleetScenario : IAsyncDisposable
         FirmwareVersion = "1.0.0", DdiToken = $"token-{id}-0123456789", BootSeconds = 5, FlashWriteSeconds = 5, PollJitterSeconds = 1,
     };
 
-    public static async Task<SimulatedFleetScenario> StartAsync(FleetDefinition fleet)
+    public static async Task<SimulatedFleetScenario> StartAsync(FleetDefinition fleet, IReadOnlyDictionary<string, string>? extraSettings = null)
     {
-        var server = await NovaServer.StartKestrelAsync(settings: ServerSettings);
+        var settings = new Dictionary<string, string>(ServerSettings);
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+        var server = await NovaServer.StartKestrelAsync(settings: settings);
         fleet.TimeScale = TimeScale;
         fleet.Ddi.ServerUrl = server.BaseAddress;
         fleet.Ddi.RetryWaitSeconds = 1;
@@ -71,6 +76,8 @@ public sealed class SimulatedFleetScenario : IAsyncDisposable
         var device = FleetBuilder.Gateway(spec.Id, spec.Model, spec.HwRevision, spec.Soc);
         device.Vendor = spec.Vendor;
         device.Capabilities.AbSlots = spec.Layout == FlashLayout.AB;
+        // The inventory knows each device's PoE switch and port, as an installer would have entered them.
+        device.PowerFeed = new PowerFeed { SwitchId = spec.PoeSwitch, Port = spec.PoeSwitch is null ? null : spec.PoePort };
         await server.AddDeviceAsync(device);
         using var admin = Admin(server);
         var response = await admin.PostAsJsonAsync($"/api/v1/devices/{device.Id}/ddi-token", new { token = spec.DdiToken });
