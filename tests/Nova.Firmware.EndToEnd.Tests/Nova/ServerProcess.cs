@@ -56,7 +56,8 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         using var http = new HttpClient();
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        // Generous: a restart under load (a fleet of simulated devices on the same two cores) is slow.
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(120);
         while (DateTime.UtcNow < until)
         {
             if (_process.HasExited)
@@ -76,7 +77,15 @@ public sealed class ServerProcess : IAsyncDisposable
             }
             await Task.Delay(200);
         }
-        throw new TimeoutException($"The server did not become healthy within 60 s; see {LogPath}.");
+        var tail = string.Join('\n', (await ReadLogAsync()).Split('\n').TakeLast(40));
+        throw new TimeoutException($"The server did not become healthy within 120 s; the end of its log:\n{tail}");
+    }
+
+    private async Task<string> ReadLogAsync()
+    {
+        await using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flush, exactly like a crash or a pulled plug.</summary>
