@@ -101,11 +101,21 @@ public static class FleetSteps
         return (push, issued);
     }
 
+    /// <summary>Every device job, page by page.</summary>
     public static async Task<List<JobRow>> JobsAsync(HttpClient admin)
     {
-        var page = await admin.GetFromJsonAsync<JsonElement>("/api/v1/jobs?pageSize=500");
-        return page.GetProperty("items").EnumerateArray()
-            .Select(j => new JobRow(j.GetProperty("id").GetInt64(), j.GetProperty("deviceId").GetGuid(), j.GetProperty("status").GetString()!)).ToList();
+        var all = new List<JobRow>();
+        for (var number = 1; ; number++)
+        {
+            var page = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/jobs?pageSize=500&page={number}");
+            var items = page.GetProperty("items").EnumerateArray()
+                .Select(j => new JobRow(j.GetProperty("id").GetInt64(), j.GetProperty("deviceId").GetGuid(), j.GetProperty("status").GetString()!)).ToList();
+            all.AddRange(items);
+            if (items.Count < 500)
+            {
+                return all;
+            }
+        }
     }
 
     /// <summary>True once every device has been seen by the server (its last-seen time is stored).</summary>
