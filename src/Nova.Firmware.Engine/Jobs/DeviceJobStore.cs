@@ -151,9 +151,11 @@ public sealed class DeviceJobStore(FirmwareDbContext db, LeasedWork leases, Time
         {
             return;
         }
-        var retry = await db.Set<Rollout>().AsNoTracking().Where(r => r.Id == rolloutId).Select(r => r.Strategy).SingleAsync(cancellationToken);
-        member.Finish(change.To, change.Cause ?? job.Cause, change.BlockingCheck ?? job.BlockingCheck, change.Reason.Length > 1900 ? change.Reason[..1900] : change.Reason, retry.Retry, now);
+        var rollout = await db.Set<Rollout>().AsNoTracking().Where(r => r.Id == rolloutId).Select(r => new { r.Strategy, r.Status }).SingleAsync(cancellationToken);
         var followed = RolloutTransitions.Followed.ToList();
+        // A cancelled rollout retries nothing: the device's outcome is recorded, no retry is planned.
+        var retry = followed.Contains(rollout.Status) ? rollout.Strategy.Retry : new RetryPolicy { MaxAttempts = 0 };
+        member.Finish(change.To, change.Cause ?? job.Cause, change.BlockingCheck ?? job.BlockingCheck, change.Reason.Length > 1900 ? change.Reason[..1900] : change.Reason, retry, now);
         await db.Set<Rollout>().Where(r => r.Id == rolloutId && followed.Contains(r.Status))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.NextActionAt, now), cancellationToken);
     }

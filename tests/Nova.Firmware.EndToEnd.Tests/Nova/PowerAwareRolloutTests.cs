@@ -69,6 +69,16 @@ public sealed class PowerAwareRolloutTests(ITestOutputHelper output)
             await FleetSteps.WaitAsync(() => Task.FromResult(poe.BrownoutCount > 0), TimeSpan.FromSeconds(60), "the switch to brown out");
             output.WriteLine($"Limit off: peak {poe.PeakWriting} writing at once, peak draw {poe.PeakDrawWatts} W, {poe.BrownoutCount} brownouts.");
             Assert.True(poe.PeakWriting >= 2);
+            // The brownout is on the record of the jobs it hit, whatever they end as: never a silent "succeeded".
+            var devices = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/rollouts/{id}/devices?state=active")).GetProperty("items").EnumerateArray().ToList();
+            Assert.NotEmpty(devices);
+            foreach (var device in devices)
+            {
+                var jobId = device.GetProperty("jobId").GetInt64();
+                await Eventually.GetAsync(() => admin.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{jobId}"),
+                    j => j.GetProperty("timeline").EnumerateArray().Any(e => e.GetProperty("kind").GetString() == "power"),
+                    TimeSpan.FromSeconds(60), $"job {jobId} to record the power event");
+            }
             return;
         }
         var done = await Eventually.GetAsync(() => admin.GetFromJsonAsync<JsonElement>($"/api/v1/rollouts/{id}"),

@@ -26,8 +26,12 @@ public sealed partial class DdiAgent(HttpClient http, DdiAgentOptions options, I
             return;
         }
         var controller = new Uri(options.ServerUrl, $"{options.Tenant}/controller/v1/{Uri.EscapeDataString(device.Id)}");
-        // Spread the fleet's first polls so 10,000 agents do not knock at the same instant.
-        await device.Clock.Delay(TimeSpan.FromSeconds(Random.Shared.NextDouble() * device.Spec.PollJitterSeconds), power);
+        // Spread the fleet's first polls so 10,000 agents do not knock at the same instant. Not after
+        // an update's reboot: suricatta reports the result as soon as it starts, as SWUpdate does.
+        if (device.PendingUpdate is null)
+        {
+            await device.Clock.Delay(TimeSpan.FromSeconds(Random.Shared.NextDouble() * device.Spec.PollJitterSeconds), power);
+        }
         var configSent = false;
         while (true)
         {
