@@ -32,9 +32,9 @@ public static class DeviceRules
             {
                 errors.Add(new FieldError("tags", "Tags must not be empty."));
             }
-            else if (tag.Length > 100 || tag.Contains(';', StringComparison.Ordinal))
+            else if (tag.Length > 100 || tag.Contains(';', StringComparison.Ordinal) || TextRules.LineProblem(tag, 100) is not null)
             {
-                errors.Add(new FieldError("tags", $"Tag '{tag}' must be at most 100 characters and must not contain ';'."));
+                errors.Add(new FieldError("tags", "A tag must be at most 100 characters, without ';' or control characters."));
             }
         }
         if (device.Tags.Count > 50)
@@ -85,9 +85,9 @@ public static class DeviceRules
 
     private static void Optional(List<FieldError> errors, string field, string? value, int maxLength)
     {
-        if (value is not null && value.Length > maxLength)
+        if (value is not null && TextRules.LineProblem(value, maxLength) is { } problem)
         {
-            errors.Add(new FieldError(field, $"Must be at most {maxLength} characters."));
+            errors.Add(new FieldError(field, problem));
         }
     }
 }

@@ -15,7 +15,7 @@ public static class DdiEndpoints
 
     public static IEndpointRouteBuilder MapDdiEndpoints(this IEndpointRouteBuilder app)
     {
-        var ddi = app.MapGroup(Root).WithTags("DDI (devices)").ExcludeFromDescription();
+        var ddi = app.MapGroup(Root).WithTags("DDI (devices)").ExcludeFromDescription().AddEndpointFilter<DdiRequestFilter>();
         ddi.MapGet("", PollAsync);
         ddi.MapPut("/configData", DdiConfigDataHandler.PutAsync);
         ddi.MapGet("/deploymentBase/{actionId:long}", DdiActionHandlers.GetDeploymentAsync);
