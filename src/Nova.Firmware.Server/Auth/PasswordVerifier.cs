@@ -63,12 +63,16 @@ public sealed class PasswordVerifier
             await _pool.WaitAsync(cancellationToken);
             try
             {
-                if (user is null)
+                // On a pool thread: the caller's thread is free while PBKDF2 runs.
+                return await Task.Run(() =>
                 {
-                    _hasher.VerifyHashedPassword(_nobody, _nobody.PasswordHash, password);
-                    return false;
-                }
-                return Check(user, password, key!);
+                    if (user is null)
+                    {
+                        _hasher.VerifyHashedPassword(_nobody, _nobody.PasswordHash, password);
+                        return false;
+                    }
+                    return Check(user, password, key!);
+                }, CancellationToken.None);
             }
             finally
             {

@@ -13,7 +13,7 @@ namespace Nova.Firmware.Server.Ddi;
 /// enumerations. A report that breaks a rule is refused whole (400, the field named by its wire
 /// path) and nothing of it is stored.
 /// </summary>
-public static class DdiReportRules
+public static partial class DdiReportRules
 {
     public const int MaxAttributes = 200;
     public const int MaxAttributeNameLength = 100;
@@ -119,7 +119,8 @@ public static class DdiReportRules
     public static Dictionary<string, string[]> CheckFeedback(string body, DdiFeedbackObservation feedback)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (body.Contains('\0', StringComparison.Ordinal) || body.Contains("\\u0000", StringComparison.OrdinalIgnoreCase) || !TextRules.IsStorable(body))
+        if (body.Contains('\0', StringComparison.Ordinal) || body.Contains("\\u0000", StringComparison.OrdinalIgnoreCase) || !TextRules.IsStorable(body)
+            || LoneSurrogateEscape().IsMatch(body))
         {
             errors["body"] = ["Must not contain NUL characters or broken Unicode."];
         }
@@ -152,4 +153,8 @@ public static class DdiReportRules
         }
         return errors;
     }
+
+    /// <summary>A JSON escape of half a surrogate pair: text no database can store once decoded.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")]
+    private static partial System.Text.RegularExpressions.Regex LoneSurrogateEscape();
 }

@@ -45,6 +45,9 @@ public sealed class BadRequestProblemHandler(IProblemDetailsService problems) : 
     {
         BadHttpRequestException bad when bad.StatusCode is >= 400 and < 500 => bad.StatusCode,
         JsonException => StatusCodes.Status400BadRequest,
+        // Form and multipart parsing: no boundary, truncated, a part header or section over its limit.
+        InvalidDataException data when data.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) => StatusCodes.Status413PayloadTooLarge,
+        InvalidDataException => StatusCodes.Status400BadRequest,
         _ when exception.InnerException is { } inner => StatusOf(inner),
         _ => null,
     };

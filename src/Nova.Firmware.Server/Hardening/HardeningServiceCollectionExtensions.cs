@@ -32,4 +32,8 @@ public static class HardeningServiceCollectionExtensions
         services.AddSingleton<DdiCredentialCache>();
         return services;
     }
+
+    /// <summary>The middleware part, first in the pipeline so even error answers get the headers.</summary>
+    public static IApplicationBuilder UseNovaHardening(this IApplicationBuilder app) =>
+        app.UseMiddleware<SecurityHeadersMiddleware>().UseMiddleware<RangeRequestGuard>();
 }

@@ -94,7 +94,7 @@ public static class NovaHostingExtensions
 
     public static WebApplication MapNovaFirmware(this WebApplication app)
     {
-        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseNovaHardening();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
