@@ -19,7 +19,15 @@ public static class DeviceRules
         Required(errors, "hardwareRevision", device.HardwareRevision, 50);
         Required(errors, "soc", device.Soc, 50);
         Required(errors, "serial", device.Serial, 100);
-        Optional(errors, "name", device.Name, 200);
+        // A name is display text: it may span lines (CSV allows quoted line breaks); identifiers may not.
+        if (device.Name is { } name && TextRules.TextProblem(name, 200) is { } nameProblem)
+        {
+            errors.Add(new FieldError("name", nameProblem));
+        }
+        else if (device.Name is { } shown && shown.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t')))
+        {
+            errors.Add(new FieldError("name", "Must not contain control characters other than line breaks and tabs."));
+        }
         Optional(errors, "site", device.Site, 200);
         Optional(errors, "address", device.Address, 500);
         Optional(errors, "powerFeed.switchId", device.PowerFeed.SwitchId, 100);

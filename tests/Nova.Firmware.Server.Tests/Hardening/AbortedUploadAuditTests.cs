@@ -2,6 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nova.Firmware.Domain.Accounts;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Auditing;
 using Nova.Firmware.Server.Tests.Infrastructure;
@@ -35,6 +40,9 @@ public sealed class AbortedUploadAuditTests
             {
                 await Task.Delay(50); // the server is streaming the file part now
             }
+            // A reset, not a close: the server sees the client go away (RequestAborted), as when a
+            // browser tab or a script is killed mid-upload.
+            socket.LingerState = new LingerOption(true, 0);
         }
 
         using var admin = new HttpClient { BaseAddress = server.BaseAddress };
@@ -44,7 +52,29 @@ public sealed class AbortedUploadAuditTests
             async () => (await admin.GetFromJsonAsync<Paged>("/api/v1/audit?action=POST%20/api/v1/packages"))!.Items.FirstOrDefault(),
             e => e is not null, what: "the audit entry of the cut upload");
         Assert.Equal(AuditOutcome.Failed, entry!.Outcome);
-        Assert.Equal(AuditMiddleware.StatusClientClosedRequest, entry.StatusCode);
+        // 499 when the server noticed the reset first, 400 when its read of the body failed first.
+        Assert.Contains(entry.StatusCode, new[] { AuditMiddleware.StatusClientClosedRequest, StatusCodes.Status400BadRequest });
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.All), MemberType = typeof(TestDatabases))]
+    public async Task AuditMiddleware_ClientGoneAndHandlerAnsweredNothing_RecordsFailed499(DatabaseProvider provider)
+    {
+        // The handler's view of a cut upload: it gives up and answers nothing (status still 200).
+        await using var server = await NovaServer.StartAsync(provider);
+        var middleware = new AuditMiddleware(_ => Task.CompletedTask, server.Services.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System,
+            NullLogger<AuditMiddleware>.Instance);
+        using var gone = new CancellationTokenSource();
+        await gone.CancelAsync();
+        var context = new DefaultHttpContext { RequestAborted = gone.Token };
+        context.Request.Method = "POST";
+        context.Request.Path = "/api/v1/packages";
+
+        await middleware.InvokeAsync(context);
+
+        await using var scope = server.Services.CreateAsyncScope();
+        var entry = await scope.ServiceProvider.GetRequiredService<FirmwareDbContext>().Set<AuditEntry>().SingleAsync();
+        Assert.Equal((AuditOutcome.Failed, AuditMiddleware.StatusClientClosedRequest), (entry.Outcome, entry.StatusCode));
     }
 
     private sealed record Paged(List<AuditEntryResponse> Items);
