@@ -72,6 +72,11 @@ public static class MalformedInputCorpus
                 }
                 cases.AddRange(MalformedBodies(method, url, label, accepts, targets, ddi));
             }
+            if (methods.FirstOrDefault() is { } anyMethod)
+            {
+                var longUrl = $"{url}?x={new string('x', 9000)}";
+                cases.Add(new("over-long-request-line", $"{anyMethod} {name}", () => ddi ? Device(anyMethod, longUrl, null, targets) : Admin(anyMethod, longUrl, null)));
+            }
             if (methods.Contains("GET"))
             {
                 cases.AddRange(MalformedQueries(endpoint, url, $"GET {name}", targets, ddi));
