@@ -19,7 +19,15 @@ public static class DeviceRules
         Required(errors, "hardwareRevision", device.HardwareRevision, 50);
         Required(errors, "soc", device.Soc, 50);
         Required(errors, "serial", device.Serial, 100);
-        Optional(errors, "name", device.Name, 200);
+        // A name is display text: it may span lines (CSV allows quoted line breaks); identifiers may not.
+        if (device.Name is { } name && TextRules.TextProblem(name, 200) is { } nameProblem)
+        {
+            errors.Add(new FieldError("name", nameProblem));
+        }
+        else if (device.Name is { } shown && shown.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t')))
+        {
+            errors.Add(new FieldError("name", "Must not contain control characters other than line breaks and tabs."));
+        }
         Optional(errors, "site", device.Site, 200);
         Optional(errors, "address", device.Address, 500);
         Optional(errors, "powerFeed.switchId", device.PowerFeed.SwitchId, 100);
@@ -32,9 +40,9 @@ public static class DeviceRules
             {
                 errors.Add(new FieldError("tags", "Tags must not be empty."));
             }
-            else if (tag.Length > 100 || tag.Contains(';', StringComparison.Ordinal))
+            else if (tag.Length > 100 || tag.Contains(';', StringComparison.Ordinal) || TextRules.LineProblem(tag, 100) is not null)
             {
-                errors.Add(new FieldError("tags", $"Tag '{tag}' must be at most 100 characters and must not contain ';'."));
+                errors.Add(new FieldError("tags", "A tag must be at most 100 characters, without ';' or control characters."));
             }
         }
         if (device.Tags.Count > 50)
@@ -85,9 +93,9 @@ public static class DeviceRules
 
     private static void Optional(List<FieldError> errors, string field, string? value, int maxLength)
     {
-        if (value is not null && value.Length > maxLength)
+        if (value is not null && TextRules.LineProblem(value, maxLength) is { } problem)
         {
-            errors.Add(new FieldError(field, $"Must be at most {maxLength} characters."));
+            errors.Add(new FieldError(field, problem));
         }
     }
 }

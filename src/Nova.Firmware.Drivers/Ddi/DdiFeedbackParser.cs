@@ -16,10 +16,13 @@ public static partial class DdiFeedbackParser
         try
         {
             using var doc = JsonDocument.Parse(body);
-            return FromJson(actionId, doc.RootElement, cancel);
+            return doc.RootElement.ValueKind == JsonValueKind.Object
+                ? FromJson(actionId, doc.RootElement, cancel)
+                : FromBrokenJson(actionId, body, cancel);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string with a broken escape (a lone surrogate) in otherwise valid JSON.
             return FromBrokenJson(actionId, body, cancel);
         }
     }

@@ -15,6 +15,9 @@ public sealed partial class AuditMiddleware(RequestDelegate next, IServiceScopeF
 {
     public const string ApiPrefix = "/api/v1";
 
+    /// <summary>Recorded when the client closed the connection before the answer (nginx's 499).</summary>
+    public const int StatusClientClosedRequest = 499;
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (!IsAudited(context.Request))
@@ -24,20 +27,32 @@ public sealed partial class AuditMiddleware(RequestDelegate next, IServiceScopeF
         }
         var at = time.GetUtcNow();
         var crashed = false;
+        int? refusedAs = null;
         try
         {
             await next(context);
         }
-        catch
+        catch (Exception e)
         {
-            crashed = true;
+            // A malformed request (bad JSON, truncated body) is answered 4xx by the exception handler.
+            refusedAs = Hardening.BadRequestProblemHandler.StatusOf(e);
+            crashed = refusedAs is null;
             throw;
         }
         finally
         {
             // When the handler threw, the status is not set yet; the exception handler will answer 500.
-            var status = crashed ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
-            await WriteAsync(Describe(context, at, status, crashed));
+            var status = refusedAs ?? (crashed ? StatusCodes.Status500InternalServerError : context.Response.StatusCode);
+            var entry = Describe(context, at, status, crashed);
+            if (!crashed && context.RequestAborted.IsCancellationRequested && status < 400)
+            {
+                // The client went away before the answer: whatever the handler meant to report, the
+                // call did not complete for the caller (an upload cut short must not read "succeeded").
+                entry.StatusCode = StatusClientClosedRequest;
+                entry.Outcome = AuditOutcome.Failed;
+                entry.Detail = "request aborted by the client";
+            }
+            await WriteAsync(entry);
         }
     }
 

@@ -20,8 +20,15 @@ public sealed class NovaAuthenticationHandler(
     UrlEncoder encoder,
     FirmwareDbContext db,
     PasswordVerifier passwords,
+    SignInThrottle throttle,
+    IProblemDetailsService problems,
     TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    /// <summary>Set when a sign-in was refused without checking the password: the challenge answers 429 or 503, not 401.</summary>
+    private const string RefusalItem = "nova:sign-in-refusal";
+
+    private sealed record Refusal(int Status, string Title, string Detail, TimeSpan RetryAfter);
+
     public const string SchemeName = "Nova";
     public const string AuthMethodClaim = "nova:auth";
 
@@ -63,12 +70,37 @@ public sealed class NovaAuthenticationHandler(
         }
         var userName = decoded[..colon];
         var password = decoded[(colon + 1)..];
-        var user = await db.Set<User>().AsNoTracking().SingleOrDefaultAsync(u => u.UserName == userName, Context.RequestAborted);
-        if (user is null || user.Disabled || !passwords.Verify(user, password))
+        var address = Context.Connection.RemoteIpAddress;
+        if (throttle.RetryAfter(userName, address) is { } wait)
         {
+            // Refused before any look-up or hashing: the same, and as cheap, for every user name.
+            Context.Items[RefusalItem] = new Refusal(StatusCodes.Status429TooManyRequests, "Too many failed sign-ins",
+                "Sign-ins for this user name or from this address failed too often; wait before trying again.", wait);
+            return AuthenticateResult.Fail("Too many failed sign-ins.");
+        }
+        // A name that cannot be stored cannot be a user; it still costs a password check, like any unknown name.
+        var user = Domain.Common.TextRules.IsStorable(userName) && userName.Length <= 200
+            ? await db.Set<User>().AsNoTracking().SingleOrDefaultAsync(u => u.UserName == userName, Context.RequestAborted)
+            : null;
+        bool ok;
+        try
+        {
+            // A disabled user's password is checked too, so that answer takes as long as any other.
+            ok = await passwords.VerifyAsync(user, password, Context.RequestAborted) && user is { Disabled: false };
+        }
+        catch (PasswordCheckBusyException)
+        {
+            Context.Items[RefusalItem] = new Refusal(StatusCodes.Status503ServiceUnavailable, "Sign-in busy",
+                "Too many sign-ins are being checked at once; try again shortly.", TimeSpan.FromSeconds(1));
+            return AuthenticateResult.Fail("Sign-in busy.");
+        }
+        if (!ok)
+        {
+            throttle.Failed(userName, address);
             return AuthenticateResult.Fail("Invalid user name or password.");
         }
-        return Success(user.UserName, user.Role, "basic");
+        throttle.Succeeded(userName);
+        return Success(user!.UserName, user.Role, "basic", CredentialRevocations.UserSubject(user.UserName), user.UserName);
     }
 
     private async Task<AuthenticateResult> AuthenticateApiKeyAsync(string key)
@@ -79,6 +111,12 @@ public sealed class NovaAuthenticationHandler(
         {
             return AuthenticateResult.Fail("Unknown or revoked API key.");
         }
+        // A key speaks for the user who created it, never for more: it stops when they are disabled,
+        // deleted, or lose the key's role.
+        if (CredentialCheck.OwnerProblem(apiKey, await CredentialCheck.FindOwnerAsync(db, apiKey, Context.RequestAborted)) is { } problem)
+        {
+            return AuthenticateResult.Fail(problem);
+        }
         var now = time.GetUtcNow();
         if (apiKey.LastUsedAt is not { } lastUsed || now - lastUsed >= LastUsedResolution)
         {
@@ -88,21 +126,40 @@ public sealed class NovaAuthenticationHandler(
                 .Where(k => k.Id == apiKey.Id && (k.LastUsedAt == null || k.LastUsedAt <= staleBefore))
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
         }
-        return Success($"apikey:{apiKey.Name}", apiKey.Role, "apikey");
+        return Success($"apikey:{apiKey.Name}", apiKey.Role, "apikey", CredentialRevocations.KeySubject(apiKey.Id), CredentialCheck.OwnerOf(apiKey)!);
     }
 
-    private AuthenticateResult Success(string name, UserRole role, string method)
+    private AuthenticateResult Success(string name, UserRole role, string method, string subject, string owner)
     {
-        var claims = new List<Claim> { new(ClaimTypes.Name, name), new(AuthMethodClaim, method) };
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.Name, name), new(AuthMethodClaim, method), new(CredentialCheck.SubjectClaim, subject), new(CredentialCheck.OwnerClaim, owner),
+        };
         claims.AddRange(Policies.RolesIncludedIn(role).Select(r => new Claim(ClaimTypes.Role, r)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[RefusalItem] is Refusal refusal)
+        {
+            Response.StatusCode = refusal.Status;
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(refusal.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = Context,
+                ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = refusal.Status, Title = refusal.Title, Detail = refusal.Detail },
+            });
+            return;
+        }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "Basic realm=\"Nova Firmware\", Bearer";
-        return Task.CompletedTask;
+        // A Basic challenge makes a browser open its own sign-in prompt, which then remembers the
+        // password for every later request (including forged cross-site ones). Browsers announce
+        // themselves with Sec-Fetch-Mode; they get the Bearer challenge only, and the API page signs
+        // in explicitly (its Authorize button) instead.
+        Response.Headers.WWWAuthenticate = Request.Headers.ContainsKey("Sec-Fetch-Mode")
+            ? "Bearer realm=\"Nova Firmware\""
+            : "Basic realm=\"Nova Firmware\", Bearer";
     }
 }

@@ -15,7 +15,8 @@ namespace Nova.Firmware.Server.Ddi;
 /// <summary>An action (a device job, as the device sees it): the deployment, its feedback, its cancellation.</summary>
 public static class DdiActionHandlers
 {
-    private const int MaxFeedbackBytes = 1024 * 1024;
+    /// <summary>Per-request limit on a feedback body: far above what SWUpdate sends (its log lines are a few KB).</summary>
+    public const int MaxFeedbackBytes = 1024 * 1024;
 
     internal static async Task<IResult> GetDeploymentAsync(string tenant, string controllerId, long actionId, HttpRequest request, DdiDeviceAuthenticator auth,
         FirmwareDbContext db, IObservationSink sink, IOptions<DdiOptions> options, TimeProvider time, CancellationToken ct)
@@ -90,8 +91,16 @@ public static class DdiActionHandlers
         {
             return NotFound(actionId);
         }
-        var body = await ReadBodyAsync(request, ct);
+        if (request.ContentLength > MaxFeedbackBytes || await ReadBodyAsync(request, ct) is not { } body)
+        {
+            return TypedResults.Problem(title: "Feedback too large", detail: $"A feedback body has at most {MaxFeedbackBytes} bytes; nothing was stored.",
+                statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
         var feedback = DdiFeedbackParser.Parse(actionId, body, cancel);
+        if (DdiReportRules.CheckFeedback(body, feedback) is { Count: > 0 } refused)
+        {
+            return TypedResults.ValidationProblem(refused, title: "Feedback refused: nothing was stored");
+        }
         var closing = feedback.Execution is DdiValues.Execution.Closed or DdiValues.Execution.Canceled or DdiValues.Execution.Rejected;
         if (closing)
         {
@@ -103,16 +112,23 @@ public static class DdiActionHandlers
         return TypedResults.Ok();
     }
 
-    /// <summary>The body as text, at most <see cref="MaxFeedbackBytes"/> characters; read in small pieces, not into one large buffer per post.</summary>
-    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>
+    /// The body as text, or null when it is longer than <see cref="MaxFeedbackBytes"/> characters (a
+    /// device that sends more is refused, not cut short); read in small pieces, not into one large buffer per post.
+    /// </summary>
+    private static async Task<string?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
         using var reader = new StreamReader(request.Body, System.Text.Encoding.UTF8);
         var text = new System.Text.StringBuilder();
         var buffer = new char[8192];
         int read;
-        while (text.Length < MaxFeedbackBytes && (read = await reader.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, MaxFeedbackBytes - text.Length)), ct)) > 0)
+        while ((read = await reader.ReadAsync(buffer.AsMemory(), ct)) > 0)
         {
             text.Append(buffer, 0, read);
+            if (text.Length > MaxFeedbackBytes)
+            {
+                return null;
+            }
         }
         return text.ToString();
     }

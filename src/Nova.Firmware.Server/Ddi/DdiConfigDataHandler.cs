@@ -21,6 +21,11 @@ public static class DdiConfigDataHandler
         {
             return TypedResults.Unauthorized();
         }
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem(title: "Unsupported content type", detail: "configData is a JSON body (Content-Type: application/json).",
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
         DdiConfigData? body;
         try
         {
@@ -28,14 +33,24 @@ public static class DdiConfigDataHandler
         }
         catch (JsonException e)
         {
-            return TypedResults.Problem(title: "Malformed configData", detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [Hardening.BadRequestProblemHandler.FieldName(e.Path)] = [e is Hardening.UnstorableTextException ? e.Message : "Malformed JSON."] },
+                title: "Malformed configData");
         }
         if (body?.Data is null)
         {
             return TypedResults.Problem(title: "Malformed configData", detail: "The body needs a 'data' object of attribute names and values.", statusCode: StatusCodes.Status400BadRequest);
         }
         var now = time.GetUtcNow();
-        var device = await db.Set<Device>().SingleAsync(d => d.Id == who.Id, ct);
+        var device = await db.Set<Device>().SingleOrDefaultAsync(d => d.Id == who.Id, ct);
+        if (device is null)
+        {
+            return TypedResults.Unauthorized(); // deleted since its credentials were cached
+        }
+        if (DdiReportRules.CheckConfigData(body.Data, body.Mode, device) is { Count: > 0 } refused)
+        {
+            return TypedResults.ValidationProblem(refused, title: "configData refused: nothing was stored");
+        }
+        var rulesBefore = DeviceRules.Check(device);
         var report = await db.Set<DeviceReport>().SingleOrDefaultAsync(r => r.DeviceId == who.Id, ct);
         if (report is null)
         {
@@ -43,6 +58,13 @@ public static class DdiConfigDataHandler
             db.Add(report);
         }
         var powerEvent = DdiConfigDataMerger.Merge(device, report, body.Data, body.Mode ?? "merge", now);
+        // The merged device must still meet the inventory's rules (as an operator's edit would); only
+        // the rules this report broke count, not ones the record broke before.
+        if (DdiReportRules.NewDeviceRuleBreaks(rulesBefore, DeviceRules.Check(device)) is { Count: > 0 } broken)
+        {
+            db.ChangeTracker.Clear();
+            return TypedResults.ValidationProblem(broken, title: "configData refused: nothing was stored");
+        }
         var observations = new List<DeviceObservation>
         {
             new(who.Id, TimelineEntryKind.Telemetry,

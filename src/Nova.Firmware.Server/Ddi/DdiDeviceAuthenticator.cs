@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Persistence;
@@ -18,9 +17,11 @@ public sealed record DdiDevice(Guid Id, string ControllerId);
 /// <c>GatewayToken &lt;token&gt;</c> (any device, optionally registering unknown ones). Look-ups are
 /// cached briefly because every poll needs one.
 /// </summary>
-public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, IMemoryCache cache, IOptions<DdiOptions> options, TimeProvider time)
+public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, DdiCredentialCache cache, IOptions<DdiOptions> options, TimeProvider time)
 {
     public static object TokenCacheKey(string tokenHash) => ("ddi-token", tokenHash);
+
+    private static object ControllerCacheKey(string controllerId) => ("ddi-controller", controllerId);
 
     public async Task<DdiDevice?> AuthenticateAsync(HttpRequest request, string controllerId, CancellationToken cancellationToken)
     {
@@ -45,7 +46,7 @@ public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, IMemoryCache ca
     private async Task<DdiDevice?> ByTokenAsync(string token, CancellationToken ct)
     {
         var hash = ApiKeySecrets.Hash(token);
-        if (cache.TryGetValue(TokenCacheKey(hash), out DdiDevice? cached))
+        if (cache.TryGet(TokenCacheKey(hash), out var cached))
         {
             return cached;
         }
@@ -61,7 +62,7 @@ public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, IMemoryCache ca
 
     private async Task<DdiDevice?> ByControllerIdAsync(string controllerId, CancellationToken ct)
     {
-        if (cache.TryGetValue(("ddi-controller", controllerId), out DdiDevice? cached))
+        if (cache.TryGet(ControllerCacheKey(controllerId), out var cached))
         {
             return cached;
         }
@@ -69,16 +70,16 @@ public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, IMemoryCache ca
             .Select(d => new DdiDevice(d.Id, d.ControllerId)).SingleOrDefaultAsync(ct);
         if (device is not null && options.Value.TokenCacheTime > TimeSpan.Zero)
         {
-            cache.Set(("ddi-controller", controllerId), device, options.Value.TokenCacheTime);
+            cache.Set(ControllerCacheKey(controllerId), device, options.Value.TokenCacheTime);
         }
         return device;
     }
 
     private async Task<DdiDevice?> RegisterAsync(string controllerId, CancellationToken ct)
     {
-        if (controllerId.Length is 0 or > 200)
+        if (!DdiControllerIds.IsPlainIdentifier(controllerId))
         {
-            return null;
+            throw new DdiRequestRefusedException("controllerId", DdiControllerIds.PlainIdentifierRule);
         }
         var now = time.GetUtcNow();
         // Identity is unknown until the device sends configData; "unknown" never matches a package.

@@ -15,13 +15,14 @@ public static class DdiEndpoints
 
     public static IEndpointRouteBuilder MapDdiEndpoints(this IEndpointRouteBuilder app)
     {
-        var ddi = app.MapGroup(Root).WithTags("DDI (devices)").ExcludeFromDescription();
+        var ddi = app.MapGroup(Root).WithTags("DDI (devices)").ExcludeFromDescription().AddEndpointFilter<DdiRequestFilter>();
         ddi.MapGet("", PollAsync);
-        ddi.MapPut("/configData", DdiConfigDataHandler.PutAsync);
+        // The handlers read their bodies themselves (feedback leniently); Accepts declares what they read.
+        ddi.MapPut("/configData", DdiConfigDataHandler.PutAsync).Accepts<DdiConfigData>("application/json");
         ddi.MapGet("/deploymentBase/{actionId:long}", DdiActionHandlers.GetDeploymentAsync);
-        ddi.MapPost("/deploymentBase/{actionId:long}/feedback", DdiActionHandlers.PostFeedbackAsync);
+        ddi.MapPost("/deploymentBase/{actionId:long}/feedback", DdiActionHandlers.PostFeedbackAsync).Accepts<DdiActionFeedback>("application/json");
         ddi.MapGet("/cancelAction/{actionId:long}", DdiActionHandlers.GetCancelAsync);
-        ddi.MapPost("/cancelAction/{actionId:long}/feedback", DdiActionHandlers.PostCancelFeedbackAsync);
+        ddi.MapPost("/cancelAction/{actionId:long}/feedback", DdiActionHandlers.PostCancelFeedbackAsync).Accepts<DdiActionFeedback>("application/json");
         ddi.MapGet("/softwaremodules/{moduleId:guid}/artifacts/{fileName}", DdiArtifactHandler.DownloadAsync);
         return app;
     }

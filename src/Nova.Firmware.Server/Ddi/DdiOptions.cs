@@ -5,6 +5,8 @@ public sealed class DdiOptions
 {
     public const string Section = "Nova:Ddi";
 
+    /// <summary>The hawkBit tenant in device paths (/{tenant}/controller/v1/...); another tenant is a 404. hawkBit's default.</summary>
+    public string Tenant { get; set; } = "DEFAULT";
     /// <summary>Poll interval told to idle devices.</summary>
     public TimeSpan PollSleep { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>Poll interval told to devices with an open action or under verification.</summary>

@@ -32,6 +32,10 @@ public sealed class DdiOptionsValidator : IValidateOptions<DdiOptions>
         {
             failures.Add($"{DdiOptions.Section}:ActionCacheTime must not be negative; it is {options.ActionCacheTime}.");
         }
+        if (!DdiControllerIds.IsPlainIdentifier(options.Tenant ?? ""))
+        {
+            failures.Add($"{DdiOptions.Section}:Tenant must be a plain identifier (letters, digits, '.', '_', '-'); it is '{options.Tenant}'.");
+        }
         if (options.GatewayToken is { } token && string.IsNullOrWhiteSpace(token))
         {
             failures.Add($"{DdiOptions.Section}:GatewayToken must not be blank when set.");

@@ -7,6 +7,7 @@ using Nova.Firmware.Domain.Common;
 using Nova.Firmware.Domain.Packages;
 using Nova.Firmware.Persistence.Packages;
 using Nova.Firmware.Server.Auth;
+using Nova.Firmware.Server.Endpoints.Management;
 using Nova.Firmware.Server.Packages;
 
 namespace Nova.Firmware.Server.Endpoints;
@@ -14,7 +15,6 @@ namespace Nova.Firmware.Server.Endpoints;
 /// <summary>The firmware catalog: import, list, inspect, download, delete, and find what fits a device.</summary>
 public static partial class PackageEndpoints
 {
-    private const int MaxPageSize = 500;
 
     public static RouteGroupBuilder MapPackageEndpoints(this RouteGroupBuilder api)
     {
@@ -56,13 +56,9 @@ public static partial class PackageEndpoints
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var parsedKind = ParseKind(kind, errors);
-        if (page is < 1)
+        foreach (var (field, messages) in Paging.Check(page, pageSize, out _, out _))
         {
-            errors["page"] = ["page starts at 1."];
-        }
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"pageSize must be between 1 and {MaxPageSize}."];
+            errors[field] = messages;
         }
         if (errors.Count > 0)
         {

@@ -12,6 +12,7 @@ using Nova.Firmware.Server.Auth;
 using Nova.Firmware.Server.Credentials;
 using Nova.Firmware.Server.Endpoints;
 using Nova.Firmware.Server.Endpoints.Management.Discovery;
+using Nova.Firmware.Server.Hardening;
 using Nova.Firmware.Server.Rma;
 using Nova.Firmware.Server.Tftp;
 
@@ -52,6 +53,7 @@ public static class NovaHostingExtensions
             .AddPolicy(Policies.Operator, p => p.RequireRole(Policies.Operator))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Policies.Admin));
         services.AddSingleton<PasswordVerifier>();
+        services.AddNovaHardening(builder.Configuration);
 
         services.AddSingleton<IPackageBlobs, PackageBlobIntegrity>();
         services.AddUpdateEngine(builder.Configuration, runLoops: builder.Configuration.GetValue("Nova:Engine:RunLoops", true));
@@ -93,11 +95,14 @@ public static class NovaHostingExtensions
 
     public static WebApplication MapNovaFirmware(this WebApplication app)
     {
+        app.UseNovaHardening();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
         // Between the two: it knows the caller, and it sees the 401/403 that authorization answers.
         app.UseMiddleware<AuditMiddleware>();
+        // After the audit, so a refused cross-site request is on record with its caller.
+        app.UseMiddleware<CrossSiteRequestGuard>();
         app.UseAuthorization();
 
         app.MapHealthChecks("/healthz");

@@ -4,7 +4,7 @@ using Nova.Firmware.Persistence;
 namespace Nova.Firmware.Server.Hosting;
 
 /// <summary>The "Nova" configuration section (env: Nova__DataDirectory, Nova__Database__Provider, ...).</summary>
-public sealed class NovaOptions
+public sealed class NovaOptions : IValidatableObject
 {
     public const string Section = "Nova";
 
@@ -16,6 +16,15 @@ public sealed class NovaOptions
 
     [Required]
     public DatabaseOptions Database { get; set; } = new();
+
+    /// <summary>The first admin's configured password follows the same rule as every other password.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrEmpty(AdminPassword) && Auth.PasswordRule.Problem(AdminPassword) is { } problem)
+        {
+            yield return new ValidationResult($"Nova:AdminPassword (env Nova__AdminPassword): {problem}", [nameof(AdminPassword)]);
+        }
+    }
 
     public string ResolvedDataDirectory => Path.GetFullPath(string.IsNullOrWhiteSpace(DataDirectory) ? DefaultDataDirectory() : DataDirectory);
 

@@ -70,6 +70,10 @@ internal sealed class ImportForm
             Add("signature", "The signature must be base64.");
         }
         var releaseNotes = _values.TryGetValue("releaseNotes", out var notes) && !string.IsNullOrWhiteSpace(notes) ? notes : null;
+        if (releaseNotes is not null && TextRules.TextProblem(releaseNotes, MaxFieldLength) is { } notesProblem)
+        {
+            Add("releaseNotes", notesProblem);
+        }
 
         if (complete && errors.Count == 0)
         {
@@ -92,6 +96,10 @@ internal sealed class ImportForm
             {
                 Add(field, $"The {field} may be at most {maxLength} characters.");
             }
+            else if (TextRules.LineProblem(value, maxLength) is { } problem)
+            {
+                Add(field, problem);
+            }
             return value;
         }
 
@@ -111,9 +119,9 @@ internal sealed class ImportForm
             {
                 Add(field, $"{field} must list at least one entry (comma-separated).");
             }
-            else if (items.Count > MaxListItems || items.Any(i => i.Length > MaxNameLength))
+            else if (items.Count > MaxListItems || items.Any(i => TextRules.LineProblem(i, MaxNameLength) is not null))
             {
-                Add(field, $"{field} may list at most {MaxListItems} entries of at most {MaxNameLength} characters each.");
+                Add(field, $"{field} may list at most {MaxListItems} entries of at most {MaxNameLength} characters each, without control characters.");
             }
             return items;
         }

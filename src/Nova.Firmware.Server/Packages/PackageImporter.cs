@@ -260,6 +260,10 @@ internal sealed partial class PackageImporter(
     /// form must equal it (an omitted one is taken from it), and revisions given in the form must be
     /// among the bundle's hardware-compatibility (omitted ones are taken from it).
     /// </summary>
+    /// <summary>The catalog's column sizes and list bound, as for the form's own fields.</summary>
+    private const int MaxBundleNameLength = 100;
+    private const int MaxBundleRevisions = 200;
+
     private static string? ReconcileWithBundle(SwDescription description, ref string? version, ref IReadOnlyList<string>? revisions)
     {
         if (description.Version is { } bundleVersion)
@@ -275,7 +279,20 @@ internal sealed partial class PackageImporter(
             return "The bundle's sw-description has no version and the import gives none: send the version field.";
         }
 
+        // What the bundle says is stored like what an operator types: the same lengths, no control characters.
+        if (version is not null && Domain.Common.TextRules.LineProblem(version, MaxBundleNameLength) is { } versionProblem)
+        {
+            return $"The bundle's sw-description version is not acceptable: {versionProblem}";
+        }
         var declared = description.HardwareCompatibility;
+        if (declared.Count > MaxBundleRevisions)
+        {
+            return $"The bundle's sw-description lists {declared.Count} hardware revisions; at most {MaxBundleRevisions} are accepted.";
+        }
+        if (declared.Select(r => Domain.Common.TextRules.LineProblem(r, MaxBundleNameLength)).FirstOrDefault(p => p is not null) is { } revisionProblem)
+        {
+            return $"A hardware revision in the bundle's sw-description is not acceptable: {revisionProblem}";
+        }
         if (revisions is null)
         {
             if (declared.Count == 0)

@@ -16,6 +16,8 @@ public sealed class DdiTestDevice(HttpClient http, string controllerId, string t
 {
     public string Base => $"/DEFAULT/controller/v1/{controllerId}";
 
+    public string Token => token;
+
     private HttpRequestMessage Request(HttpMethod method, string url, HttpContent? content = null)
     {
         var request = new HttpRequestMessage(method, url) { Content = content };

@@ -54,12 +54,12 @@ public sealed class DeviceImportTests
         await using var server = await NovaServer.StartAsync(provider);
         using var client = server.CreateAdminClient();
         var site = DeviceRequestBuilder.UniqueSite();
-        var csv = "vendor,model,hardwareRevision,soc,serial,kind,protocol,site,port,switchId,totalBytes,freeBytes,abSlots\n"
-            + $"Axiom,AX-500,B2,cv25,S1,camera,ddi,{site},,,,,\n"                       // line 2: fine
-            + $"Axiom,AX-500,B2,cv25,S2,toaster,ddi,{site},,,,,\n"                      // line 3: bad kind
-            + $"Axiom,\"AX\n500\",B2,cv25,S3,camera,ddi,{site},,,,,\n"                   // lines 4-5: fine, spans two lines
-            + $",AX-500,B2,cv25,S4,camera,ddi,{site},99999,sw,ten,5,maybe\n"           // line 6: vendor, port, totalBytes, abSlots
-            + $"Axiom,AX-500,B2,cv25,S1,camera,ddi,{site},,,,,\n";                      // line 7: duplicate of line 2
+        var csv = "vendor,model,hardwareRevision,soc,serial,kind,protocol,site,port,switchId,totalBytes,freeBytes,abSlots,name\n"
+            + $"Axiom,AX-500,B2,cv25,S1,camera,ddi,{site},,,,,,\n"                       // line 2: fine
+            + $"Axiom,AX-500,B2,cv25,S2,toaster,ddi,{site},,,,,,\n"                      // line 3: bad kind
+            + $"Axiom,AX-500,B2,cv25,S3,camera,ddi,{site},,,,,,\"Gate\nwest\"\n"          // lines 4-5: fine, spans two lines (a name may)
+            + $",AX-500,B2,cv25,S4,camera,ddi,{site},99999,sw,ten,5,maybe,\n"           // line 6: vendor, port, totalBytes, abSlots
+            + $"Axiom,AX-500,B2,cv25,S1,camera,ddi,{site},,,,,,\n";                      // line 7: duplicate of line 2
 
         var response = await client.PostAsync("/api/v1/devices/import", Csv(csv));
 

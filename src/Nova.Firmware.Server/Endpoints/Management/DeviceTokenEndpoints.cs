@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Auth;
@@ -16,7 +15,7 @@ public static class DeviceTokenEndpoints
         return api;
     }
 
-    private static async Task<IResult> SetAsync(Guid deviceId, DeviceTokenRequest? request, FirmwareDbContext db, IMemoryCache cache, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> SetAsync(Guid deviceId, DeviceTokenRequest? request, FirmwareDbContext db, DdiCredentialCache cache, TimeProvider time, CancellationToken ct)
     {
         var device = await db.Set<Device>().AsNoTracking().SingleOrDefaultAsync(d => d.Id == deviceId, ct);
         if (device is null)
@@ -24,7 +23,7 @@ public static class DeviceTokenEndpoints
             return TypedResults.Problem(title: "Device not found", detail: $"Device {deviceId} does not exist.", statusCode: StatusCodes.Status404NotFound);
         }
         var token = request?.Token;
-        if (token is not null && (token.Length < 16 || token.Length > 200 || token.Any(char.IsWhiteSpace)))
+        if (token is not null && (token.Length < 16 || token.Length > 200 || token.Any(char.IsWhiteSpace) || token.Any(char.IsControl)))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = ["A token has 16 to 200 characters and no spaces."] });
         }
@@ -37,7 +36,6 @@ public static class DeviceTokenEndpoints
         }
         else
         {
-            cache.Remove(DdiDeviceAuthenticator.TokenCacheKey(existing.TokenHash));
             existing.TokenHash = hash;
             existing.CreatedAt = time.GetUtcNow();
         }
@@ -49,6 +47,7 @@ public static class DeviceTokenEndpoints
         {
             return TypedResults.Problem(title: "Token in use", detail: "Another device already has this token.", statusCode: StatusCodes.Status409Conflict);
         }
+        cache.Forget(deviceId); // the replaced token stops working at once on this replica
         return TypedResults.Ok(new DeviceTokenResponse(deviceId, device.ControllerId, token, $"Authorization: TargetToken {token}"));
     }
 }

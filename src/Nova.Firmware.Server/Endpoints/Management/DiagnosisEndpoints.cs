@@ -124,7 +124,15 @@ public static class DiagnosisEndpoints
                 {
                     if (item.ValueKind == JsonValueKind.String)
                     {
-                        lines.Add(item.GetString()!);
+                        // A lone surrogate escape (\ud800) cannot become a string; NUL is no log text either.
+                        if (TryGetText(item) is { } line && Domain.Common.TextRules.IsStorable(line))
+                        {
+                            lines.Add(line);
+                        }
+                        else if (errors.Count < MaxReportedErrors)
+                        {
+                            errors.Add(new FieldError($"lines[{index}]", "Must not contain NUL characters or broken Unicode."));
+                        }
                     }
                     else if (errors.Count < MaxReportedErrors)
                     {
@@ -135,5 +143,17 @@ public static class DiagnosisEndpoints
             }
         }
         return (lines, errors);
+    }
+
+    private static string? TryGetText(JsonElement item)
+    {
+        try
+        {
+            return item.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 }

@@ -66,8 +66,10 @@ public static class JobEndpoints
             }
             query = query.Where(j => j.Status == s);
         }
-        var size = Math.Clamp(pageSize ?? 50, 1, 500);
-        var number = Math.Max(page ?? 1, 1);
+        if (Paging.Check(page, pageSize, out var number, out var size) is { Count: > 0 } pagingErrors)
+        {
+            return TypedResults.ValidationProblem(pagingErrors);
+        }
         var total = await query.CountAsync(ct);
         var items = await query.OrderByDescending(j => j.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
         return TypedResults.Ok(new { items = items.Select(j => JobResponse.From(j)), page = number, pageSize = size, total });
@@ -84,6 +86,10 @@ public static class JobEndpoints
         };
 
     /// <summary>Server-sent events of job changes; see <see cref="JobEventStream"/>.</summary>
-    private static IResult Events(HttpRequest request, IServiceScopeFactory scopes, TimeProvider time, CancellationToken ct) =>
-        TypedResults.ServerSentEvents(JobEventStream.FollowAsync(scopes, time, JobEventStream.ParseEventId(request.Headers["Last-Event-ID"]), ct));
+    /// <summary>The stream lasts only as long as the caller's credential (see <see cref="CredentialBoundStream"/>).</summary>
+    private static IResult Events(HttpContext context, IServiceScopeFactory scopes, TimeProvider time, CredentialBoundStream bound, CancellationToken ct)
+    {
+        var resumeFrom = JobEventStream.ParseEventId(context.Request.Headers["Last-Event-ID"]);
+        return TypedResults.ServerSentEvents(bound.WhileValidAsync(context.User, stop => JobEventStream.FollowAsync(scopes, time, resumeFrom, stop), ct));
+    }
 }

@@ -9,6 +9,9 @@ public static class Paging
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
 
+    /// <summary>The largest offset a page may start at: (page - 1) * pageSize must stay an int.</summary>
+    public const int MaxOffset = int.MaxValue;
+
     public static Dictionary<string, string[]> Check(int? page, int? pageSize, out int resolvedPage, out int resolvedPageSize)
     {
         var errors = new Dictionary<string, string[]>();
@@ -21,6 +24,11 @@ public static class Paging
         if (resolvedPageSize is < 1 or > MaxPageSize)
         {
             errors["pageSize"] = [$"Must be between 1 and {MaxPageSize}."];
+        }
+        else if (resolvedPage >= 1 && ((long)resolvedPage - 1) * resolvedPageSize > MaxOffset)
+        {
+            // Refused rather than clamped or wrapped: (page - 1) * pageSize would overflow the offset.
+            errors["page"] = [$"Too large: page {resolvedPage} of {resolvedPageSize} items starts beyond the last item any list can have."];
         }
         return errors;
     }

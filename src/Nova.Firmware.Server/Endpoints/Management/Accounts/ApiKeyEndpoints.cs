@@ -52,7 +52,8 @@ public static class ApiKeyEndpoints
             Prefix = secret[..PrefixLength],
             KeyHash = ApiKeySecrets.Hash(secret),
             Role = role,
-            CreatedBy = caller.Identity?.Name ?? "unknown",
+            // The user behind the caller, also when the caller is another key: the new key lives as long as that user's account and role.
+            CreatedBy = caller.FindFirstValue(CredentialCheck.OwnerClaim) ?? caller.Identity?.Name ?? "unknown",
             CreatedAt = now,
         };
         db.Add(key);
@@ -60,7 +61,8 @@ public static class ApiKeyEndpoints
         return TypedResults.Created($"/api/v1/api-keys/{key.Id}", new ApiKeyCreated(key.Id, key.Name, key.Prefix, role.ToWire(), now, secret));
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(Guid id, FirmwareDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(Guid id, FirmwareDbContext db, CredentialRevocations revocations, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var key = await db.Set<ApiKey>().SingleOrDefaultAsync(k => k.Id == id, cancellationToken);
         if (key is null)
@@ -70,6 +72,7 @@ public static class ApiKeyEndpoints
         // Revoking twice keeps the first revocation time.
         key.RevokedAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
+        revocations.Revoke(CredentialRevocations.KeySubject(id));
         return TypedResults.NoContent();
     }
 }

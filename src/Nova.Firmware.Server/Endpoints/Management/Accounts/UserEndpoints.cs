@@ -11,7 +11,7 @@ namespace Nova.Firmware.Server.Endpoints.Management.Accounts;
 /// <summary>Operator accounts (admins only). The last enabled admin cannot be removed, demoted or disabled.</summary>
 public static class UserEndpoints
 {
-    public const int MinPasswordLength = 12;
+    public const int MinPasswordLength = PasswordRule.MinLength;
 
     public static RouteGroupBuilder MapUserEndpoints(this RouteGroupBuilder api)
     {
@@ -34,7 +34,7 @@ public static class UserEndpoints
     {
         var errors = new Dictionary<string, string[]>();
         var userName = request.UserName?.Trim() ?? "";
-        if (userName.Length is 0 or > 100 || userName.Contains(':', StringComparison.Ordinal) || userName.Any(char.IsWhiteSpace))
+        if (userName.Length is 0 or > 100 || userName.Contains(':', StringComparison.Ordinal) || userName.Any(char.IsWhiteSpace) || userName.Any(char.IsControl))
         {
             errors["userName"] = ["Required: 1 to 100 characters, no spaces and no ':' (it is sent in HTTP Basic credentials)."];
         }
@@ -67,7 +67,7 @@ public static class UserEndpoints
     }
 
     internal static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, UserUpdateRequest request, FirmwareDbContext db, PasswordVerifier passwords, CancellationToken cancellationToken)
+        Guid id, UserUpdateRequest request, FirmwareDbContext db, PasswordVerifier passwords, CredentialRevocations revocations, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.Password is not null)
@@ -96,10 +96,13 @@ public static class UserEndpoints
             user.PasswordHash = passwords.Hash(user, request.Password);
         }
         await db.SaveChangesAsync(cancellationToken);
+        // Whatever changed, what this user (and their API keys) hold open is re-opened under the new terms.
+        revocations.Revoke(CredentialRevocations.UserSubject(user.UserName));
         return TypedResults.Ok(ToResponse(user));
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, FirmwareDbContext db, ClaimsPrincipal caller, CancellationToken cancellationToken)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, FirmwareDbContext db, ClaimsPrincipal caller, CredentialRevocations revocations,
+        CancellationToken cancellationToken)
     {
         var user = await db.Set<User>().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
         if (user is null)
@@ -117,6 +120,7 @@ public static class UserEndpoints
         }
         db.Remove(user);
         await db.SaveChangesAsync(cancellationToken);
+        revocations.Revoke(CredentialRevocations.UserSubject(user.UserName));
         return TypedResults.NoContent();
     }
 
@@ -125,13 +129,9 @@ public static class UserEndpoints
 
     private static void CheckPassword(Dictionary<string, string[]> errors, string? password)
     {
-        if (password is null || password.Length < MinPasswordLength)
+        if (PasswordRule.Problem(password) is { } problem)
         {
-            errors["password"] = [$"Required: at least {MinPasswordLength} characters."];
-        }
-        else if (password.Length > 256)
-        {
-            errors["password"] = ["At most 256 characters."];
+            errors["password"] = [problem];
         }
     }
 

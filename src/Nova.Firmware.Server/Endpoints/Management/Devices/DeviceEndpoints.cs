@@ -10,6 +10,7 @@ using Nova.Firmware.Domain.Rollouts;
 using Nova.Firmware.Domain.Timeline;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Auth;
+using Nova.Firmware.Server.Ddi;
 
 namespace Nova.Firmware.Server.Endpoints.Management.Devices;
 
@@ -121,7 +122,7 @@ public static class DeviceEndpoints
     }
 
     internal static async Task<Results<Ok<DeviceResponse>, ValidationProblem, ProblemHttpResult>> ReplaceAsync(
-        Guid id, DeviceRequest request, FirmwareDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, DeviceRequest request, FirmwareDbContext db, DdiCredentialCache ddiCredentials, TimeProvider time, CancellationToken cancellationToken)
     {
         var device = await db.Set<Device>().SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
         if (device is null)
@@ -150,10 +151,12 @@ public static class DeviceEndpoints
             }
             throw;
         }
+        // A renamed device's old controllerId must stop working at once (its cached DDI look-ups named it).
+        ddiCredentials.Forget(id);
         return TypedResults.Ok(device.ToResponse());
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, FirmwareDbContext db, CancellationToken cancellationToken)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, FirmwareDbContext db, DdiCredentialCache ddiCredentials, CancellationToken cancellationToken)
     {
         // Only a job in progress holds a device: deleting under it would strand a flash half-way.
         // Finished jobs go with the device, with their commands and its timeline.
@@ -187,6 +190,8 @@ public static class DeviceEndpoints
                 detail: $"A device job for device {id} started while it was being deleted; nothing was deleted.");
         }
         await tx.CommitAsync(cancellationToken);
+        // Its DDI token stops working now, not when the cached look-up expires.
+        ddiCredentials.Forget(id);
         return deleted == 0 ? NotFound(id) : TypedResults.NoContent();
     }
 

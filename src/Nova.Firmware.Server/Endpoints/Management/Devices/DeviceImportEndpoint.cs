@@ -37,7 +37,16 @@ public static class DeviceImportEndpoint
         string text;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException && !cancellationToken.IsCancellationRequested)
+            {
+                // The body itself is broken: no boundary, cut short, a part over its limits.
+                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed multipart body", detail: e.Message);
+            }
             if (form.Files.GetFile("file") is not { } file)
             {
                 return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "No file",

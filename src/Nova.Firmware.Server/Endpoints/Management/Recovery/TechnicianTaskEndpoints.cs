@@ -39,8 +39,10 @@ public static class TechnicianTaskEndpoints
         {
             query = query.Where(t => t.DeviceId == d);
         }
-        var size = Math.Clamp(pageSize ?? 50, 1, 500);
-        var number = Math.Max(page ?? 1, 1);
+        if (Paging.Check(page, pageSize, out var number, out var size) is { Count: > 0 } pagingErrors)
+        {
+            return TypedResults.ValidationProblem(pagingErrors);
+        }
         var total = await query.CountAsync(ct);
         var items = await query.OrderByDescending(t => t.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
         var ids = items.Select(t => t.Id).ToList();

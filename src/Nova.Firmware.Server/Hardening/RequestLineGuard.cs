@@ -1,0 +1,34 @@
+namespace Nova.Firmware.Server.Hardening;
+
+/// <summary>
+/// Over-long request lines are answered <c>414</c> with a problem document. Kestrel answers lines over
+/// its own limit itself, with an empty body, before any middleware runs; so its limit is raised to
+/// <see cref="KestrelRequestLineLimit"/> and this guard refuses anything over
+/// <see cref="MaxRequestLineLength"/> (Kestrel's usual 8 KB) the way every other error is answered.
+/// </summary>
+public sealed class RequestLineGuard(RequestDelegate next, IProblemDetailsService problems)
+{
+    public const int MaxRequestLineLength = 8 * 1024;
+    public const int KestrelRequestLineLimit = 64 * 1024;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var length = request.Method.Length + request.PathBase.Value?.Length + request.Path.Value?.Length + request.QueryString.Value?.Length;
+        if (length > MaxRequestLineLength)
+        {
+            context.Response.StatusCode = StatusCodes.Status414UriTooLong;
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+                {
+                    Status = StatusCodes.Status414UriTooLong, Title = "Request line too long",
+                    Detail = $"A request's method, path and query have at most {MaxRequestLineLength} characters together.",
+                },
+            });
+            return;
+        }
+        await next(context);
+    }
+}
