@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nova.Firmware.Engine.Leasing;
 using Nova.Firmware.Engine.Options;
 
 namespace Nova.Firmware.Engine.Rollouts;
@@ -12,73 +12,19 @@ namespace Nova.Firmware.Engine.Rollouts;
 /// run it against one database; the lease and compare-and-set writes keep them apart, and a dead
 /// replica's rollouts are taken over when its lease expires.
 /// </summary>
-public sealed partial class RolloutLoop(IServiceScopeFactory scopes, IOptions<RolloutOptions> options, IOptions<EngineOptions> engine, ILogger<RolloutLoop> log) : BackgroundService
+public sealed class RolloutLoop(IServiceScopeFactory scopes, IOptions<RolloutOptions> options, IOptions<EngineOptions> engine, ILogger<RolloutLoop> log)
+    : LeasedLoop(scopes, log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string WorkName => "rollout";
+    protected override string Owner => engine.Value.ReplicaId;
+    protected override TimeSpan TickInterval => options.Value.TickInterval;
+
+    protected override Task<IReadOnlyList<long>> ClaimAsync(IServiceProvider services, string owner, CancellationToken cancellationToken) =>
+        services.GetRequiredService<RolloutStore>().ClaimDueAsync(owner, options.Value.LeaseDuration, options.Value.BatchSize, cancellationToken);
+
+    protected override async Task StepAsync(IServiceProvider services, long id, string owner, CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var stepped = 0;
-            try
-            {
-                stepped = await PassAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                LogPassFailed(log, e);
-            }
-            if (stepped > 0)
-            {
-                continue;
-            }
-            try
-            {
-                await Task.Delay(options.Value.TickInterval, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
+        await services.GetRequiredService<RolloutStepper>().StepAsync(id, owner, cancellationToken);
+        await services.GetRequiredService<RolloutStore>().ReleaseLeaseAsync(id, owner, cancellationToken);
     }
-
-    /// <summary>One pass: claim what is due and step each. Returns how many were stepped.</summary>
-    public async Task<int> PassAsync(CancellationToken cancellationToken)
-    {
-        var owner = engine.Value.ReplicaId;
-        IReadOnlyList<long> claimed;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            claimed = await scope.ServiceProvider.GetRequiredService<RolloutStore>().ClaimDueAsync(owner, options.Value.LeaseDuration, options.Value.BatchSize, cancellationToken);
-        }
-        foreach (var rolloutId in claimed)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            try
-            {
-                await scope.ServiceProvider.GetRequiredService<RolloutStepper>().StepAsync(rolloutId, owner, cancellationToken);
-                await scope.ServiceProvider.GetRequiredService<RolloutStore>().ReleaseLeaseAsync(rolloutId, owner, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception e)
-            {
-                // The lease expires and the step runs again; every write is a compare-and-set.
-                LogStepFailed(log, rolloutId, e);
-            }
-        }
-        return claimed.Count;
-    }
-
-    [LoggerMessage(EventId = 2410, Level = LogLevel.Error, Message = "Rollout loop pass failed")]
-    private static partial void LogPassFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 2411, Level = LogLevel.Error, Message = "Step of rollout {RolloutId} failed; it is retried when its lease expires")]
-    private static partial void LogStepFailed(ILogger logger, long rolloutId, Exception exception);
 }

@@ -113,12 +113,7 @@ public sealed partial class ReplicaTests(ITestOutputHelper output)
     };
 
     /// <summary>How many job transitions a replica has logged (the stepper logs each one it wrote).</summary>
-    private static int Transitions(ServerProcess replica)
-    {
-        using var stream = new FileStream(replica.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        return TransitionLine().Matches(reader.ReadToEnd()).Count;
-    }
+    internal static int Transitions(ServerProcess replica) => replica.CountInLog(TransitionLine());
 
     [GeneratedRegex(@"Device job \d+ on device [0-9a-f-]+: \w+ -> \w+")]
     private static partial Regex TransitionLine();

@@ -87,7 +87,7 @@ public sealed partial class RolloutReplicaTests(ITestOutputHelper output)
             var target = kill * Devices / (Kills + 1);
             await FleetSteps.WaitAsync(async () => Decided(await ProgressAsync(admin, id)) >= target, TimeSpan.FromSeconds(240), $"{target} devices decided");
             await b.KillAsync();
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: killed replica B at {target} devices decided; it had made {Count(b, TransitionLine())} job transitions, {Count(b, StartLine())} rollout starts.");
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: killed replica B at {target} devices decided; it had made {ReplicaTests.Transitions(b)} job transitions, {b.CountInLog(StartLine())} rollout starts.");
             await Task.Delay(TimeSpan.FromSeconds(2));
             await b.StartAsync();
         }
@@ -95,7 +95,7 @@ public sealed partial class RolloutReplicaTests(ITestOutputHelper output)
         var done = await Eventually.GetAsync(() => admin.GetFromJsonAsync<JsonElement>($"/api/v1/rollouts/{id}"),
             r => r.GetProperty("status").GetString() is "completed" or "paused", TimeSpan.FromSeconds(300), "the rollout to complete");
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {done.GetProperty("status").GetString()}: {done.GetProperty("statusReason").GetString()}");
-        output.WriteLine($"Replica A: {Count(a, TransitionLine())} job transitions, {Count(a, StartLine())} rollout starts; replica B (all lives): {Count(b, TransitionLine())}, {Count(b, StartLine())}.");
+        output.WriteLine($"Replica A: {ReplicaTests.Transitions(a)} job transitions, {a.CountInLog(StartLine())} rollout starts; replica B (all lives): {ReplicaTests.Transitions(b)}, {b.CountInLog(StartLine())}.");
 
         Assert.Equal("completed", done.GetProperty("status").GetString());
         Assert.Equal(Devices, done.GetProperty("progress").GetProperty("byState").GetProperty("succeeded").GetInt32());
@@ -103,7 +103,7 @@ public sealed partial class RolloutReplicaTests(ITestOutputHelper output)
         Assert.Equal(Devices, jobs.Count);
         Assert.Equal(Devices, jobs.Select(j => j.DeviceId).Distinct().Count());
         Assert.All(jobs, j => Assert.Equal("succeeded", j.Status));
-        Assert.True(Count(b, TransitionLine()) > 0, "replica B never stepped a job");
+        Assert.True(ReplicaTests.Transitions(b) > 0, "replica B never stepped a job");
         foreach (var spec in specs)
         {
             var truth = simulation.Truth(spec.Id);
@@ -143,16 +143,6 @@ public sealed partial class RolloutReplicaTests(ITestOutputHelper output)
         ["Nova:Ddi:ActionCacheTime"] = "00:00:00.500",
         ["Logging:LogLevel:Nova.Firmware.Engine.Rollouts.RolloutStepper"] = "Information",
     };
-
-    private static int Count(ServerProcess replica, Regex line)
-    {
-        using var stream = new FileStream(replica.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        return line.Matches(reader.ReadToEnd()).Count;
-    }
-
-    [GeneratedRegex(@"Device job \d+ on device [0-9a-f-]+: \w+ -> \w+")]
-    private static partial Regex TransitionLine();
 
     [GeneratedRegex(@"Rollout \d+ started \d+ device jobs")]
     private static partial Regex StartLine();

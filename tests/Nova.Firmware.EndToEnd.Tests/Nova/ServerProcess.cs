@@ -81,6 +81,14 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"The server did not become healthy within 120 s; the end of its log:\n{tail}");
     }
 
+    /// <summary>How many times <paramref name="line"/> matches in the process's log so far (all its lives).</summary>
+    public int CountInLog(System.Text.RegularExpressions.Regex line)
+    {
+        using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return line.Matches(reader.ReadToEnd()).Count;
+    }
+
     private async Task<string> ReadLogAsync()
     {
         await using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
