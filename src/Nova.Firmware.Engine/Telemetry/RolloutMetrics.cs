@@ -1,14 +1,18 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Nova.Firmware.Domain.Common;
+using Nova.Firmware.Domain.Rollouts;
 using A = Nova.Firmware.Engine.Telemetry.NovaTelemetry.Attributes;
 
 namespace Nova.Firmware.Engine.Telemetry;
 
 /// <summary>
-/// The place for rollout metrics, on the product's meter (registered with the engine; exported
-/// with the rest). The rollout loop calls <see cref="RolloutMoved"/> after each committed status
-/// change, with the stored wire name of the status entered; further rollout instruments (devices
-/// per wave, wave durations) belong here too, named <c>nova.rollout.*</c>.
+/// The place for rollout metrics, on the product's meter (registered with the engine, exported with
+/// the rest). Not called yet: the rollout store calls <see cref="RolloutMoved"/> after each
+/// committed status change (one line after its commit in <c>RolloutStore.MoveAsync</c>); further
+/// rollout instruments (devices per wave and state, wave durations) belong here too, named
+/// <c>nova.rollout.*</c>. Rollout leases taken over between replicas are already counted by
+/// <c>nova.lease.takeovers</c> (kind <c>rollout</c>).
 /// </summary>
 public sealed class RolloutMetrics
 {
@@ -20,6 +24,6 @@ public sealed class RolloutMetrics
         _transitions = meter.CreateCounter<long>("nova.rollout.transitions", "{transition}", "Rollout status changes, by the status entered.");
     }
 
-    public void RolloutMoved(string toStatusWireName) =>
-        _transitions.Add(1, new TagList { { A.RolloutStatus, toStatusWireName } });
+    public void RolloutMoved(RolloutStatus to) =>
+        _transitions.Add(1, new TagList { { A.RolloutStatus, to.ToWire() } });
 }
