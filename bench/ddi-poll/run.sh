@@ -91,12 +91,17 @@ measure_nova() { # name — measures the running server; sets <name>_CPU, _IO, _
   printf -v "${name}_WAL0" '%s' "$wal0"; printf -v "${name}_WAL1" '%s' "$wal1"; printf -v "${name}_WALB" '%s' "$wal_before"
   printf -v "${name}_HWM" '%s' "$(stat_kb "$PID" VmHWM)"; printf -v "${name}_RSS" '%s' "$(stat_kb "$PID" VmRSS)"
   printf -v "${name}_RSS0" '%s' "$rss0"; printf -v "${name}_PEAK" '%s' "$peak"
+  local requests; requests=$(field requests "$WORK/$name.txt")
+  printf '%-10s %10s %10s %10s %10s\n' "$name" "$(field rps "$WORK/$name.txt")" "$(ms "$(field p50_us "$WORK/$name.txt")")" \
+    "$(ms "$(field p99_us "$WORK/$name.txt")")" "$(echo "($cpu1 - $cpu0) * 1000000 / $(getconf CLK_TCK) / $requests" | bc)" >>"$WORK/runs.txt"
 }
+ms() { echo "scale=2; $1 / 1000" | bc -l; }
 
 stop_nova
 
 # Each measured run is a fresh process on the seeded database, so neither inherits the other's warm
-# caches; ORDER="off on" swaps them to check that the order does not decide the result.
+# caches; ORDER="off on" swaps them to check that the order does not decide the result, ORDER="off on
+# off on" repeats them, "product" adds a run with only the product's meters (no ASP.NET Core ones).
 for mode in ${ORDER:-on off}; do
   if [ "$mode" = on ]; then
     echo "== starting Nova with metrics on (the default)"
@@ -107,6 +112,10 @@ for mode in ${ORDER:-on off}; do
     sleep 3 # one more flush interval, then count the devices whose last-seen time reached the database
     SEEN=$(sqlite3 "file:$DB?mode=ro" "SELECT COUNT(*) FROM devices WHERE Health_LastSeenAt IS NOT NULL;")
     TOKEN_ROWS=$(sqlite3 "file:$DB?mode=ro" "SELECT COUNT(*) FROM device_tokens;")
+  elif [ "$mode" = product ]; then
+    echo "== starting Nova with the product's metrics only (Nova__Telemetry__Metrics__AspNetCore=false)"
+    start_nova Nova__Telemetry__Metrics__AspNetCore=false
+    measure_nova product
   else
     echo "== starting Nova with metrics off (Nova__Telemetry__Metrics__Enabled=false)"
     start_nova Nova__Telemetry__Metrics__Enabled=false
@@ -137,7 +146,6 @@ kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
 # --- summary ------------------------------------------------------------------------------------
 N="$WORK/nova.txt"; M="$WORK/nometrics.txt"; B="$WORK/bare.txt"
 TICK=$(getconf CLK_TCK)
-ms() { echo "scale=2; $1 / 1000" | bc -l; }
 NR=$(field rps "$N"); MR=$(field rps "$M"); BR=$(field rps "$B")
 NREQ=$(field requests "$N"); MREQ=$(field requests "$M"); BREQ=$(field requests "$B")
 printf '\n%-34s %14s %14s %14s\n' "" "Nova" "Nova, no metrics" "bare ASP.NET"
@@ -150,6 +158,8 @@ printf '%-34s %14s %14s %14s\n' "server CPU per request (us)" \
 printf '%-34s %14s %14s %14s\n' "peak RSS during the run (VmHWM)" "$((nova_HWM / 1024)) MiB" "$((nometrics_HWM / 1024)) MiB" "$((BARE_HWM / 1024)) MiB"
 printf "\nNova / bare requests/s: %.2f (metrics on), %.2f (metrics off); metrics on / off: %.3f\n" \
   "$(echo "$NR / $BR" | bc -l)" "$(echo "$MR / $BR" | bc -l)" "$(echo "$NR / $MR" | bc -l)"
+printf '\nevery measured Nova run, in order (the columns above show the last run of each mode):\n%-10s %10s %10s %10s %10s\n' mode requests/s "p50 ms" "p99 ms" "CPU us/req"
+cat "$WORK/runs.txt"
 printf 'polls counted by nova_ddi_poll_duration_seconds_count (warm-up + run, metrics on): %d in %d series\n' "$POLLS_COUNTED" "$METRIC_SERIES"
 printf 'Nova RSS after seeding %d MiB, after the run %d MiB (peak %s)\n' "$((nova_RSS0 / 1024))" "$((nova_RSS / 1024))" "$nova_PEAK"
 printf 'Nova disk writes during the measured run: %d KiB for %d polls (%.1f bytes/poll); WAL %d -> %d KiB (before warm-up %d KiB)\n' \
