@@ -91,6 +91,11 @@ public static class DataBackup
             await copy.OpenAsync(ct);
             // All pages in one step: the copy is the database as of one moment, whatever writes follow.
             from.BackupDatabase(copy);
+            // One self-contained file (no -wal or -shm beside it) to move and keep; the server
+            // switches the restored database back to WAL at its start.
+            await using var journal = copy.CreateCommand();
+            journal.CommandText = "PRAGMA journal_mode=DELETE;";
+            await journal.ExecuteNonQueryAsync(ct);
         }
         await using var check = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = target, Pooling = false }.ToString());
         await check.OpenAsync(ct);

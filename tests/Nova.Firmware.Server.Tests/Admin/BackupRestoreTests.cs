@@ -59,10 +59,12 @@ public sealed class BackupRestoreTests : IDisposable
         await traffic;
         Assert.True(code == 0, $"backup failed: {error}");
         Assert.Contains("3 copied, each verified", output, StringComparison.Ordinal);
+        Assert.Equal(["nova-backup.json", "nova-firmware.db"], Directory.GetFiles(_backup).Select(Path.GetFileName).Order());
 
         var fresh = NovaServer.NewDataDirectory();
-        (code, output, error) = await AdminAsync("restore", "--from", _backup, $"--Nova:DataDirectory={fresh}");
+        (code, _, error) = await AdminAsync("restore", "--from", _backup, $"--Nova:DataDirectory={fresh}");
         Assert.True(code == 0, $"restore failed: {error}");
+        Assert.Equal(["nova-backup.json", "nova-firmware.db"], Directory.GetFiles(_backup).Select(Path.GetFileName).Order());
 
         await using var restored = NovaServer.StartOnDataDirectory(fresh, new Dictionary<string, string> { ["Nova:Engine:RunLoops"] = "false" });
         var jobs = restored.WithScope(s => s.GetRequiredService<FirmwareDbContext>().Set<DeviceJob>().AsNoTracking().ToList());
@@ -127,6 +129,34 @@ public sealed class BackupRestoreTests : IDisposable
 
         Assert.Equal(1, code);
         Assert.Contains("already exists", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backup_OnPostgres_CopiesAndVerifiesBlobsAndLeavesTheDatabaseToPgDump()
+    {
+        await using var server = await NovaServer.StartAsync(DatabaseProvider.Postgres);
+        var package = await server.AddPackageAsync(RandomNumberGenerator.GetBytes(20_000));
+        string[] postgres = ["--Nova:Database:Provider=Postgres", $"--Nova:Database:ConnectionString={server.PostgresConnection}"];
+
+        var (code, output, error) = await AdminAsync(["backup", "--to", _backup, $"--Nova:DataDirectory={server.DataDirectory}", .. postgres]);
+
+        Assert.True(code == 0, $"backup failed: {error}");
+        Assert.Contains("pg_dump", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_backup, "nova-firmware.db")));
+        var fresh = NovaServer.NewDataDirectory();
+        try
+        {
+            (code, output, error) = await AdminAsync(["restore", "--from", _backup, $"--Nova:DataDirectory={fresh}", .. postgres]);
+            Assert.True(code == 0, $"restore failed: {error}");
+            Assert.Contains("pg_restore", output, StringComparison.Ordinal);
+            var restored = await File.ReadAllBytesAsync(AdminSettings.BlobPath(Path.Combine(fresh, "blobs"), package.Sha256));
+            Assert.Equal(package.Sha256, Convert.ToHexStringLower(SHA256.HashData(restored)));
+            Assert.False(File.Exists(Path.Combine(fresh, "nova-firmware.db")));
+        }
+        finally
+        {
+            Directory.Delete(fresh, recursive: true);
+        }
     }
 
     [Theory]

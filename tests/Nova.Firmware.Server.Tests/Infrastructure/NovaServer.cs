@@ -22,6 +22,9 @@ public sealed class NovaServer : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>The PostgreSQL database this server uses; null on SQLite.</summary>
+    public string? PostgresConnection => _sharedConnection ?? _postgresConnection;
+
     /// <summary>A replica uses another server's database: it neither sets it up nor drops it.</summary>
     private readonly string? _sharedConnection;
 
