@@ -78,9 +78,14 @@ public static class TelemetryServiceCollectionExtensions
         if (options.Metrics.Enabled && options.Metrics.PrometheusPath is { Length: > 0 } path)
         {
             var endpoint = app.MapPrometheusScrapingEndpoint(path);
+            // Said either way, so a fallback policy added for the API does not silently lock Prometheus out.
             if (options.Metrics.RequireAuthorization)
             {
                 endpoint.RequireAuthorization(Policies.Viewer);
+            }
+            else
+            {
+                endpoint.AllowAnonymous();
             }
         }
         return app;
