@@ -6,7 +6,8 @@
 #   DEVICES=2000 DURATION=10s bench/ddi-poll/run.sh
 #   Nova__Ddi__ActionCacheTime=00:01:00 bench/ddi-poll/run.sh   # any Nova__ setting passes through
 #
-# Prints requests/s, p50 and p99 for both, the ratio, the server's peak RSS (VmHWM, reset after
+# Nova is measured twice, with its metrics on (the default) and off, on the same database.
+# Prints requests/s, p50 and p99 for all three, the ratio, the server's peak RSS (VmHWM, reset after
 # seeding so it covers the poll run), its CPU time per poll, and what it wrote to disk during the
 # run (kernel write_bytes, WAL file size, last-seen rows) to show polls do not write per request.
 set -euo pipefail
@@ -51,15 +52,22 @@ dotnet build src/Nova.Firmware.Server -c Release -o "$WORK/server" -v quiet -nol
 dotnet build "$BENCH/Bare" -c Release -o "$WORK/bare" -v quiet -nologo >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
 
 # --- Nova ---------------------------------------------------------------------------------------
-PORT="$(free_port)"
+# Two runs on the same seeded database: with the product's metrics on (the default: OpenTelemetry
+# listening, Prometheus endpoint mapped) and off (Nova__Telemetry__Metrics__Enabled=false).
+PORT=""
 DB="$WORK/data/nova-firmware.db"
-echo "== starting Nova on 127.0.0.1:$PORT (SQLite, Production, logging at Warning)"
-ASPNETCORE_ENVIRONMENT=Production Nova__DataDirectory="$WORK/data" Nova__AdminPassword="$PASSWORD" \
-  Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft__AspNetCore=Warning \
-  dotnet "$WORK/server/Nova.Firmware.Server.dll" --urls "http://127.0.0.1:$PORT" >"$WORK/nova.log" 2>&1 &
-PID=$!
-wait_up "http://127.0.0.1:$PORT/healthz"
+start_nova() { # extra env assignments...
+  PORT="$(free_port)"
+  env ASPNETCORE_ENVIRONMENT=Production Nova__DataDirectory="$WORK/data" Nova__AdminPassword="$PASSWORD" \
+    Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft__AspNetCore=Warning "$@" \
+    dotnet "$WORK/server/Nova.Firmware.Server.dll" --urls "http://127.0.0.1:$PORT" >>"$WORK/nova.log" 2>&1 &
+  PID=$!
+  wait_up "http://127.0.0.1:$PORT/healthz"
+}
+stop_nova() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""; }
 
+echo "== starting Nova (SQLite, Production, logging at Warning)"
+start_nova
 echo "== seeding $DEVICES devices with DDI target tokens through the API"
 python3 "$BENCH/seed.py" "http://127.0.0.1:$PORT" "$PASSWORD" "$DEVICES" "$WORK/pairs.txt"
 read -r FIRST_ID FIRST_TOKEN <"$WORK/pairs.txt"
@@ -68,21 +76,56 @@ STATUS=$(curl -s -o "$WORK/poll.json" -w '%{http_code}' -H "Authorization: Targe
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: TargetToken wrong-token-0123456789" "http://127.0.0.1:$PORT/DEFAULT/controller/v1/$FIRST_ID")
 [ "$STATUS" = 401 ] || { echo "a wrong token was not refused: HTTP $STATUS"; exit 1; }
 echo "   poll reply: $(cat "$WORK/poll.json")"
-
 sleep 3 # let the seeding's last-seen flush and checkpoints settle
-NOVA_RSS_BEFORE=$(stat_kb "$PID" VmRSS)
-WAL_BEFORE=$(file_size "$DB-wal")
-warm_up nova "http://127.0.0.1:$PORT"
-PEAK_MODE=$(reset_peak "$PID")
-CPU0=$(cpu_ticks "$PID"); IO0=$(io_write "$PID"); WAL0=$(file_size "$DB-wal")
-run_wrk nova "http://127.0.0.1:$PORT"
-CPU1=$(cpu_ticks "$PID"); IO1=$(io_write "$PID"); WAL1=$(file_size "$DB-wal")
-NOVA_HWM=$(stat_kb "$PID" VmHWM); NOVA_RSS=$(stat_kb "$PID" VmRSS)
-sleep 3 # one more flush interval, then count the devices whose last-seen time reached the database
-SEEN=$(sqlite3 "file:$DB?mode=ro" "SELECT COUNT(*) FROM devices WHERE Health_LastSeenAt IS NOT NULL;")
-TOKEN_ROWS=$(sqlite3 "file:$DB?mode=ro" "SELECT COUNT(*) FROM device_tokens;")
-grep -E "warn|fail|crit" "$WORK/nova.log" | head -5 || true
-kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
+
+measure_nova() { # name — measures the running server; sets <name>_CPU, _IO, _WAL0, _WAL1, _HWM, _RSS, _RSS0, _PEAK
+  local name="$1"
+  local rss0 wal_before peak cpu0 io0 wal0 cpu1 io1 wal1
+  rss0=$(stat_kb "$PID" VmRSS); wal_before=$(file_size "$DB-wal")
+  warm_up "$name" "http://127.0.0.1:$PORT"
+  peak=$(reset_peak "$PID")
+  cpu0=$(cpu_ticks "$PID"); io0=$(io_write "$PID"); wal0=$(file_size "$DB-wal")
+  run_wrk "$name" "http://127.0.0.1:$PORT"
+  cpu1=$(cpu_ticks "$PID"); io1=$(io_write "$PID"); wal1=$(file_size "$DB-wal")
+  printf -v "${name}_CPU" '%s' "$((cpu1 - cpu0))"; printf -v "${name}_IO" '%s' "$((io1 - io0))"
+  printf -v "${name}_WAL0" '%s' "$wal0"; printf -v "${name}_WAL1" '%s' "$wal1"; printf -v "${name}_WALB" '%s' "$wal_before"
+  printf -v "${name}_HWM" '%s' "$(stat_kb "$PID" VmHWM)"; printf -v "${name}_RSS" '%s' "$(stat_kb "$PID" VmRSS)"
+  printf -v "${name}_RSS0" '%s' "$rss0"; printf -v "${name}_PEAK" '%s' "$peak"
+  local requests; requests=$(field requests "$WORK/$name.txt")
+  printf '%-10s %10s %10s %10s %10s\n' "$name" "$(field rps "$WORK/$name.txt")" "$(ms "$(field p50_us "$WORK/$name.txt")")" \
+    "$(ms "$(field p99_us "$WORK/$name.txt")")" "$(echo "($cpu1 - $cpu0) * 1000000 / $(getconf CLK_TCK) / $requests" | bc)" >>"$WORK/runs.txt"
+}
+ms() { echo "scale=2; $1 / 1000" | bc -l; }
+
+stop_nova
+
+# Each measured run is a fresh process on the seeded database, so neither inherits the other's warm
+# caches; ORDER="off on" swaps them to check that the order does not decide the result, ORDER="off on
+# off on" repeats them, "product" adds a run with only the product's meters (no ASP.NET Core ones).
+for mode in ${ORDER:-on off}; do
+  if [ "$mode" = on ]; then
+    echo "== starting Nova with metrics on (the default)"
+    start_nova
+    measure_nova nova
+    METRIC_SERIES=$(curl -s "http://127.0.0.1:$PORT/metrics" | grep -c '^nova_ddi_poll_duration_seconds_count' || true)
+    POLLS_COUNTED=$(curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^nova_ddi_poll_duration_seconds_count/ {s += $NF} END {print s + 0}')
+    sleep 3 # one more flush interval, then count the devices whose last-seen time reached the database
+    SEEN=$(sqlite3 "file:$DB?mode=ro" "SELECT COUNT(*) FROM devices WHERE Health_LastSeenAt IS NOT NULL;")
+    TOKEN_ROWS=$(sqlite3 "file:$DB?mode=ro" "SELECT COUNT(*) FROM device_tokens;")
+  elif [ "$mode" = product ]; then
+    echo "== starting Nova with the product's metrics only (Nova__Telemetry__Metrics__AspNetCore=false)"
+    start_nova Nova__Telemetry__Metrics__AspNetCore=false
+    measure_nova product
+  else
+    echo "== starting Nova with metrics off (Nova__Telemetry__Metrics__Enabled=false)"
+    start_nova Nova__Telemetry__Metrics__Enabled=false
+    STATUS=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/metrics")
+    [ "$STATUS" = 404 ] || { echo "metrics off, yet /metrics answered HTTP $STATUS"; exit 1; }
+    measure_nova nometrics
+  fi
+  stop_nova
+done
+grep -E "warn|fail|crit" "$WORK/nova.log" | grep -v XmlKeyManager | head -5 || true
 
 # --- bare ASP.NET Core --------------------------------------------------------------------------
 PORT="$(free_port)"
@@ -101,21 +144,24 @@ BARE_HWM=$(stat_kb "$PID" VmHWM)
 kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
 
 # --- summary ------------------------------------------------------------------------------------
-N="$WORK/nova.txt"; B="$WORK/bare.txt"
+N="$WORK/nova.txt"; M="$WORK/nometrics.txt"; B="$WORK/bare.txt"
 TICK=$(getconf CLK_TCK)
-ms() { echo "scale=2; $1 / 1000" | bc -l; }
-NR=$(field rps "$N"); BR=$(field rps "$B")
-NREQ=$(field requests "$N"); BREQ=$(field requests "$B")
-printf '\n%-34s %14s %14s\n' "" "Nova" "bare ASP.NET"
-printf '%-34s %14.0f %14.0f\n' "requests/s" "$NR" "$BR"
-printf '%-34s %14s %14s\n' "p50 latency (ms)" "$(ms "$(field p50_us "$N")")" "$(ms "$(field p50_us "$B")")"
-printf '%-34s %14s %14s\n' "p99 latency (ms)" "$(ms "$(field p99_us "$N")")" "$(ms "$(field p99_us "$B")")"
-printf '%-34s %14s %14s\n' "non-2xx / socket errors" "$(field non2xx "$N") / $(field socket_errors "$N")" "$(field non2xx "$B") / $(field socket_errors "$B")"
-printf '%-34s %14s %14s\n' "server CPU per request (us)" \
-  "$(echo "($CPU1 - $CPU0) * 1000000 / $TICK / $NREQ" | bc)" "$(echo "($BCPU1 - $BCPU0) * 1000000 / $TICK / $BREQ" | bc)"
-printf '%-34s %14s %14s\n' "peak RSS during the run (VmHWM)" "$((NOVA_HWM / 1024)) MiB" "$((BARE_HWM / 1024)) MiB"
-printf "\nNova / bare requests/s: %.2f\n" "$(echo "$NR / $BR" | bc -l)"
-printf 'Nova RSS after seeding %d MiB, after the run %d MiB (peak %s)\n' "$((NOVA_RSS_BEFORE / 1024))" "$((NOVA_RSS / 1024))" "$PEAK_MODE"
+NR=$(field rps "$N"); MR=$(field rps "$M"); BR=$(field rps "$B")
+NREQ=$(field requests "$N"); MREQ=$(field requests "$M"); BREQ=$(field requests "$B")
+printf '\n%-34s %14s %14s %14s\n' "" "Nova" "Nova, no metrics" "bare ASP.NET"
+printf '%-34s %14.0f %14.0f %14.0f\n' "requests/s" "$NR" "$MR" "$BR"
+printf '%-34s %14s %14s %14s\n' "p50 latency (ms)" "$(ms "$(field p50_us "$N")")" "$(ms "$(field p50_us "$M")")" "$(ms "$(field p50_us "$B")")"
+printf '%-34s %14s %14s %14s\n' "p99 latency (ms)" "$(ms "$(field p99_us "$N")")" "$(ms "$(field p99_us "$M")")" "$(ms "$(field p99_us "$B")")"
+printf '%-34s %14s %14s %14s\n' "non-2xx / socket errors" "$(field non2xx "$N") / $(field socket_errors "$N")" "$(field non2xx "$M") / $(field socket_errors "$M")" "$(field non2xx "$B") / $(field socket_errors "$B")"
+printf '%-34s %14s %14s %14s\n' "server CPU per request (us)" \
+  "$(echo "$nova_CPU * 1000000 / $TICK / $NREQ" | bc)" "$(echo "$nometrics_CPU * 1000000 / $TICK / $MREQ" | bc)" "$(echo "($BCPU1 - $BCPU0) * 1000000 / $TICK / $BREQ" | bc)"
+printf '%-34s %14s %14s %14s\n' "peak RSS during the run (VmHWM)" "$((nova_HWM / 1024)) MiB" "$((nometrics_HWM / 1024)) MiB" "$((BARE_HWM / 1024)) MiB"
+printf "\nNova / bare requests/s: %.2f (metrics on), %.2f (metrics off); metrics on / off: %.3f\n" \
+  "$(echo "$NR / $BR" | bc -l)" "$(echo "$MR / $BR" | bc -l)" "$(echo "$NR / $MR" | bc -l)"
+printf '\nevery measured Nova run, in order (the columns above show the last run of each mode):\n%-10s %10s %10s %10s %10s\n' mode requests/s "p50 ms" "p99 ms" "CPU us/req"
+cat "$WORK/runs.txt"
+printf 'polls counted by nova_ddi_poll_duration_seconds_count (warm-up + run, metrics on): %d in %d series\n' "$POLLS_COUNTED" "$METRIC_SERIES"
+printf 'Nova RSS after seeding %d MiB, after the run %d MiB (peak %s)\n' "$((nova_RSS0 / 1024))" "$((nova_RSS / 1024))" "$nova_PEAK"
 printf 'Nova disk writes during the measured run: %d KiB for %d polls (%.1f bytes/poll); WAL %d -> %d KiB (before warm-up %d KiB)\n' \
-  "$(((IO1 - IO0) / 1024))" "$NREQ" "$(echo "($IO1 - $IO0) / $NREQ" | bc -l)" "$((WAL0 / 1024))" "$((WAL1 / 1024))" "$((WAL_BEFORE / 1024))"
+  "$((nova_IO / 1024))" "$NREQ" "$(echo "$nova_IO / $NREQ" | bc -l)" "$((nova_WAL0 / 1024))" "$((nova_WAL1 / 1024))" "$((nova_WALB / 1024))"
 printf 'devices with a last-seen time in the database: %d of %d (token rows: %d)\n' "$SEEN" "$DEVICES" "$TOKEN_ROWS"

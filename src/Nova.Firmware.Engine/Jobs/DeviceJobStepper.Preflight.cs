@@ -31,6 +31,7 @@ public sealed partial class DeviceJobStepper
             s = await LoadAsync(s.Job, s.Driver, s.Owner, ct);
         }
         var verdict = await EvaluateGateAsync(s.Device, s.Report, s.Package, s.Driver, contact, ct);
+        metrics.PreflightEvaluated(verdict);
         var data = JsonSerializer.Serialize(verdict);
         switch (verdict.Decision)
         {

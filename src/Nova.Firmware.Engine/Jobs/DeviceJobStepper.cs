@@ -1,3 +1,4 @@
+using Nova.Firmware.Domain.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -33,17 +34,23 @@ public sealed partial class DeviceJobStepper(
     EngineStartup startup,
     IOptions<EngineOptions> options,
     TimeProvider time,
+    Telemetry.EngineMetrics metrics,
     ILogger<DeviceJobStepper> log)
 {
     private sealed record Step(DeviceJob Job, Device Device, FirmwarePackage Package, DeviceReport? Report, IDeviceDriver Driver, string Owner, DateTimeOffset Now, StepDeadlines Deadlines);
 
     public async Task StepAsync(long jobId, string owner, CancellationToken cancellationToken)
     {
+        // One span per step (traces are off unless configured: then this is null and costs nothing).
+        using var activity = Telemetry.NovaTelemetry.Source.StartActivity("device_job.step");
+        activity?.SetTag(Telemetry.NovaTelemetry.Attributes.JobId, jobId);
         var job = await db.Set<DeviceJob>().AsNoTracking().SingleOrDefaultAsync(j => j.Id == jobId, cancellationToken);
         if (job is null || job.LeaseOwner != owner || job.Status.IsTerminal())
         {
             return;
         }
+        activity?.SetTag(Telemetry.NovaTelemetry.Attributes.DeviceId, job.DeviceId.ToString());
+        activity?.SetTag(Telemetry.NovaTelemetry.Attributes.JobStatus, job.Status.ToWire());
         var now = time.GetUtcNow();
         var device = await db.Set<Device>().AsNoTracking().SingleAsync(d => d.Id == job.DeviceId, cancellationToken);
         var driver = drivers.Find(device.Protocol);
@@ -117,6 +124,8 @@ public sealed partial class DeviceJobStepper(
         var moved = await store.TransitionAsync(job, from, change, owner, ct);
         if (moved)
         {
+            metrics.JobMoved(job, from, change.To, change.Cause, change.BlockingCheck, time.GetUtcNow());
+            System.Diagnostics.Activity.Current?.SetTag(Telemetry.NovaTelemetry.Attributes.JobStatusTo, change.To.ToWire());
             LogTransition(log, job.Id, job.DeviceId, from, change.To, change.Reason);
         }
         else

@@ -25,6 +25,9 @@ public static class EngineServiceCollectionExtensions
         services.AddOptions<EngineOptions>().Bind(configuration.GetSection(EngineOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>());
         services.AddSingleton<JobWakeup>();
+        services.AddMetrics();
+        services.TryAddSingleton<Telemetry.EngineMetrics>();
+        services.TryAddSingleton<Telemetry.RolloutMetrics>();
         services.AddSingleton(sp => new EngineStartup(sp.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton<DeviceDrivers>();
         services.AddSingleton<LeaseKeeper>();

@@ -11,7 +11,7 @@ namespace Nova.Firmware.Engine.Leasing;
 /// compare-and-set on a free or expired lease, so two replicas never step the same work at once,
 /// and a replica that dies holds nothing longer than its lease.
 /// </summary>
-public sealed class LeasedWork(FirmwareDbContext db)
+public sealed class LeasedWork(FirmwareDbContext db, Telemetry.EngineMetrics metrics)
 {
     /// <summary>
     /// Claims up to <paramref name="batch"/> items of <paramref name="open"/> work that are due and
@@ -26,12 +26,13 @@ public sealed class LeasedWork(FirmwareDbContext db)
             .Where(open)
             .Where(w => w.NextActionAt <= now && (w.LeaseUntil == null || w.LeaseUntil < now) && !skip.Contains(w.Id))
             .OrderBy(w => w.NextActionAt)
-            .Select(w => w.Id)
+            .Select(w => new { w.Id, w.LeaseOwner })
             .Take(batch)
             .ToListAsync(cancellationToken);
         var claimed = new List<long>(candidates.Count);
         var until = now + lease;
-        foreach (var id in candidates)
+        var takenOver = 0;
+        foreach (var (id, previousOwner) in candidates.Select(c => (c.Id, c.LeaseOwner)))
         {
             var rows = await db.Set<T>()
                 .Where(open)
@@ -40,8 +41,11 @@ public sealed class LeasedWork(FirmwareDbContext db)
             if (rows == 1)
             {
                 claimed.Add(id);
+                // A lease still named after another replica was never given back: it crashed, stopped or stalled.
+                takenOver += previousOwner is not null && previousOwner != owner ? 1 : 0;
             }
         }
+        metrics.LeaseTakenOver<T>(takenOver);
         return claimed;
     }
 

@@ -51,11 +51,16 @@ public sealed partial class RecoveryStepper(
 
     public async Task StepAsync(long runId, string owner, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.NovaTelemetry.Source.StartActivity("recovery_run.step");
+        activity?.SetTag(Telemetry.NovaTelemetry.Attributes.RecoveryRunId, runId);
         var run = await db.Set<RecoveryRun>().AsNoTracking().SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
         if (run is null || run.LeaseOwner != owner || run.Rung.IsTerminal())
         {
             return;
         }
+        activity?.SetTag(Telemetry.NovaTelemetry.Attributes.DeviceId, run.DeviceId.ToString());
+        activity?.SetTag(Telemetry.NovaTelemetry.Attributes.JobId, run.FailedJobId);
+        activity?.SetTag(Telemetry.NovaTelemetry.Attributes.RecoveryRung, run.Rung.ToWire());
         var s = await LoadAsync(run, owner, cancellationToken);
         switch (run.Rung)
         {

@@ -28,7 +28,7 @@ public sealed record RungChange(RecoveryRung To, string Reason, DateTimeOffset N
 /// or retry job in the same transaction, so a crash never leaves a run on a rung without what the
 /// rung is waiting for, and never starts the same retry twice.
 /// </summary>
-public sealed class RecoveryStore(FirmwareDbContext db, LeasedWork leases, TimeProvider time)
+public sealed class RecoveryStore(FirmwareDbContext db, LeasedWork leases, TimeProvider time, Telemetry.EngineMetrics metrics)
 {
     public Task<IReadOnlyList<long>> ClaimDueAsync(string owner, TimeSpan lease, int batch, CancellationToken cancellationToken) =>
         leases.ClaimDueAsync<RecoveryRun>(r => r.ActiveDeviceId != null, owner, lease, batch, time.GetUtcNow(), cancellationToken);
@@ -96,6 +96,7 @@ public sealed class RecoveryStore(FirmwareDbContext db, LeasedWork leases, TimeP
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
+        metrics.RecoveryMoved(change.To, run.Cause);
         return true;
     }
 

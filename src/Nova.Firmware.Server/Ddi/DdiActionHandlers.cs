@@ -31,6 +31,7 @@ public static class DdiActionHandlers
         {
             return NotFound(actionId);
         }
+        Telemetry.RequestTags.Tag(job.Id, who.Id);
         var package = await db.Set<FirmwarePackage>().AsNoTracking().SingleAsync(p => p.Id == job.PackageId, ct);
         if (job.ActionServedAt is null)
         {
@@ -91,6 +92,7 @@ public static class DdiActionHandlers
         {
             return NotFound(actionId);
         }
+        Telemetry.RequestTags.Tag(job.Id, who.Id);
         if (request.ContentLength > MaxFeedbackBytes || await ReadBodyAsync(request, ct) is not { } body)
         {
             return TypedResults.Problem(title: "Feedback too large", detail: $"A feedback body has at most {MaxFeedbackBytes} bytes; nothing was stored.",

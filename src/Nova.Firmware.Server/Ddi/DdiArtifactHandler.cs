@@ -14,7 +14,7 @@ namespace Nova.Firmware.Server.Ddi;
 public static class DdiArtifactHandler
 {
     internal static async Task<IResult> DownloadAsync(string tenant, string controllerId, Guid moduleId, string fileName, HttpRequest request,
-        DdiDeviceAuthenticator auth, FirmwareDbContext db, BlobStore blobs, IObservationSink sink, CancellationToken ct)
+        DdiDeviceAuthenticator auth, FirmwareDbContext db, BlobStore blobs, IObservationSink sink, Telemetry.DeviceApiMetrics metrics, CancellationToken ct)
     {
         var who = await auth.AuthenticateAsync(request, controllerId, ct);
         if (who is null)
@@ -39,6 +39,7 @@ public static class DdiArtifactHandler
         var range = request.Headers.Range.ToString();
         await sink.RecordAsync(new DeviceObservation(who.Id, TimelineEntryKind.Transfer,
             string.IsNullOrEmpty(range) ? $"Download of {package.FileName} started." : $"Download of {package.FileName} resumed ({range}).", JobId: job.Id), ct);
+        Telemetry.ArtifactResponses.CountWhenSent(request.HttpContext, metrics, "ddi");
         return TypedResults.PhysicalFile(blobs.PathFor(package.Sha256), "application/octet-stream", fileDownloadName: null,
             entityTag: new EntityTagHeaderValue($"\"{package.Sha256}\""), enableRangeProcessing: true);
     }

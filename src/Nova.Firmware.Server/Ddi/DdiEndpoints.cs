@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Nova.Firmware.Protocols.Ddi;
+using Nova.Firmware.Server.Telemetry;
 
 namespace Nova.Firmware.Server.Ddi;
 
@@ -30,11 +31,13 @@ public static class DdiEndpoints
     /// <summary>The hot path: no database write, cached look-ups, last-seen recorded in memory.</summary>
     internal static async Task<Results<Ok<DdiControllerBase>, UnauthorizedHttpResult>> PollAsync(
         string tenant, string controllerId, HttpRequest request, DdiDeviceAuthenticator auth, DdiActionLookup actions,
-        LastSeenTracker lastSeen, IOptions<DdiOptions> options, TimeProvider time, CancellationToken ct)
+        LastSeenTracker lastSeen, IOptions<DdiOptions> options, TimeProvider time, DeviceApiMetrics metrics, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var device = await auth.AuthenticateAsync(request, controllerId, ct);
         if (device is null)
         {
+            metrics.PollAnswered(started, DeviceApiMetrics.Outcomes.Unauthorized);
             return TypedResults.Unauthorized();
         }
         lastSeen.Record(device.Id, time.GetUtcNow());
@@ -57,6 +60,8 @@ public static class DdiEndpoints
             config = new DdiLink($"{self}/configData");
         }
         var sleep = state.HasAction ? options.Value.ActivePollSleep : options.Value.PollSleep;
+        metrics.PollAnswered(started, cancel is not null ? DeviceApiMetrics.Outcomes.Cancel : deployment is not null ? DeviceApiMetrics.Outcomes.Deployment
+            : config is not null ? DeviceApiMetrics.Outcomes.ConfigData : DeviceApiMetrics.Outcomes.Idle);
         return TypedResults.Ok(new DdiControllerBase(new DdiConfig(new DdiPolling(DdiValues.FormatSleep(sleep))), new DdiControllerLinks(deployment, config, cancel)));
     }
 

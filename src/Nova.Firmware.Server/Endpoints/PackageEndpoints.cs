@@ -120,7 +120,7 @@ public static partial class PackageEndpoints
     }
 
     private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> DownloadAsync(
-        Guid id, PackageStore store, BlobStore blobs, CancellationToken cancellationToken)
+        Guid id, PackageStore store, BlobStore blobs, HttpContext context, Telemetry.DeviceApiMetrics metrics, CancellationToken cancellationToken)
     {
         var package = await store.FindAsync(id, cancellationToken);
         if (package is null)
@@ -133,6 +133,7 @@ public static partial class PackageEndpoints
             return TypedResults.Problem($"The file of package {id} ({package.Sha256}) is missing from the blob store.",
                 statusCode: StatusCodes.Status404NotFound, title: "Package content missing");
         }
+        Telemetry.ArtifactResponses.CountWhenSent(context, metrics, "api");
         // Content never changes under a hash, so the SHA-256 is a strong ETag; the file result
         // evaluates Range, If-Range and If-None-Match against it.
         return TypedResults.PhysicalFile(path, "application/octet-stream", package.FileName,

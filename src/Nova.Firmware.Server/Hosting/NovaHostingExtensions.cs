@@ -14,6 +14,7 @@ using Nova.Firmware.Server.Endpoints;
 using Nova.Firmware.Server.Endpoints.Management.Discovery;
 using Nova.Firmware.Server.Hardening;
 using Nova.Firmware.Server.Rma;
+using Nova.Firmware.Server.Telemetry;
 using Nova.Firmware.Server.Tftp;
 
 namespace Nova.Firmware.Server.Hosting;
@@ -23,6 +24,7 @@ public static class NovaHostingExtensions
 {
     public static WebApplicationBuilder AddNovaFirmware(this WebApplicationBuilder builder)
     {
+        builder.AddNovaLogging();
         var services = builder.Services;
         var options = builder.Configuration.GetSection(NovaOptions.Section).Get<NovaOptions>() ?? new NovaOptions();
         services.AddOptions<NovaOptions>().Bind(builder.Configuration.GetSection(NovaOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -80,6 +82,7 @@ public static class NovaHostingExtensions
         services.AddOnvifDiscovery(builder.Configuration);
         services.AddSingleton(_ => Articles.ArticleLibrary.LoadEmbedded());
         services.AddRmaBundles(builder.Configuration);
+        services.AddNovaTelemetry(builder.Configuration);
         return builder;
     }
 
@@ -106,6 +109,7 @@ public static class NovaHostingExtensions
         app.UseAuthorization();
 
         app.MapHealthChecks("/healthz");
+        app.MapNovaMetrics();
         app.MapOpenApi();
         app.UseSwaggerUI(o =>
         {

@@ -17,7 +17,7 @@ namespace Nova.Firmware.Server.Tftp;
 /// Transfers that belong to no device are left to the protocol layer's log.
 /// </summary>
 public sealed class TftpTimelineRecorder(
-    TftpTransferAttributions attributions, IServiceScopeFactory scopes, ILogger<TftpTimelineRecorder> logger) : ITftpTransferObserver
+    TftpTransferAttributions attributions, IServiceScopeFactory scopes, Telemetry.DeviceApiMetrics metrics, ILogger<TftpTimelineRecorder> logger) : ITftpTransferObserver
 {
     /// <summary>Far above what a recovery wave produces; past it entries are dropped (and logged) rather than memory grown.</summary>
     private const int QueueCapacity = 10_000;
@@ -42,6 +42,7 @@ public sealed class TftpTimelineRecorder(
 
     public void OnCompleted(TftpTransferCompleted completed)
     {
+        metrics.TftpCompleted(completed.Bytes);
         if (attributions.Take(completed.Remote) is not { Device: { } device } a)
         {
             return;
@@ -56,6 +57,7 @@ public sealed class TftpTimelineRecorder(
 
     public void OnFailed(TftpTransferFailed failed)
     {
+        metrics.TftpFailed(JsonNamingPolicy.KebabCaseLower.ConvertName(failed.Failure.ToString()));
         if (attributions.Take(failed.Remote) is not { Device: { } device } a)
         {
             return;

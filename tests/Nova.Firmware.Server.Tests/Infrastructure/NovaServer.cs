@@ -22,18 +22,21 @@ public sealed class NovaServer : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>The PostgreSQL database this server uses; null on SQLite.</summary>
+    public string? PostgresConnection => _sharedConnection ?? _postgresConnection;
+
     /// <summary>A replica uses another server's database: it neither sets it up nor drops it.</summary>
     private readonly string? _sharedConnection;
 
     private NovaServer(DatabaseProvider provider, string? postgresConnection, Action<IServiceCollection>? configureServices, IReadOnlyDictionary<string, string>? settings,
-        string? sharedConnection = null)
+        string? sharedConnection = null, string? dataDirectory = null)
     {
         _settings = settings;
         _provider = provider;
         _postgresConnection = postgresConnection;
         _configureServices = configureServices;
         _sharedConnection = sharedConnection;
-        DataDirectory = Path.Combine(Path.GetTempPath(), "nova-test-" + Guid.NewGuid().ToString("N"));
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "nova-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
     }
 
@@ -55,6 +58,25 @@ public sealed class NovaServer : WebApplicationFactory<Program>
         var server = new NovaServer(provider, pg, configureServices, settings);
         _ = server.Server; // start now, so migration errors surface here
         return server;
+    }
+
+    /// <summary>
+    /// A SQLite server on a data directory prepared beforehand (a restored backup, a database an
+    /// older build left): it migrates what it finds. Dispose removes the directory.
+    /// </summary>
+    public static NovaServer StartOnDataDirectory(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var server = new NovaServer(DatabaseProvider.Sqlite, null, null, settings, dataDirectory: dataDirectory);
+        _ = server.Server;
+        return server;
+    }
+
+    /// <summary>A fresh, empty data directory for a server that <see cref="StartOnDataDirectory"/> starts later.</summary>
+    public static string NewDataDirectory()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "nova-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
     }
 
     /// <summary>A server on PostgreSQL whose database does not exist yet: the server must create it.</summary>

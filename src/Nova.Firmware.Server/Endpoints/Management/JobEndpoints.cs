@@ -29,6 +29,7 @@ public static class JobEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["packageId"] = ["packageId is required."] });
         }
         var result = await jobs.CreateAsync(deviceId, request.PackageId, user.Identity?.Name ?? "unknown", ct);
+        Telemetry.RequestTags.Tag(result.Job?.Id, deviceId);
         return result.Error switch
         {
             null => TypedResults.Created($"/api/v1/jobs/{result.Job!.Id}", JobResponse.From(result.Job)),
@@ -75,8 +76,10 @@ public static class JobEndpoints
         return TypedResults.Ok(new { items = items.Select(j => JobResponse.From(j)), page = number, pageSize = size, total });
     }
 
-    private static async Task<IResult> CancelAsync(long id, DeviceJobService jobs, ClaimsPrincipal user, CancellationToken ct) =>
-        await jobs.CancelAsync(id, user.Identity?.Name ?? "unknown", ct) switch
+    private static async Task<IResult> CancelAsync(long id, DeviceJobService jobs, ClaimsPrincipal user, CancellationToken ct)
+    {
+        Telemetry.RequestTags.Tag(id, null);
+        return await jobs.CancelAsync(id, user.Identity?.Name ?? "unknown", ct) switch
         {
             CancelJobResult.Requested => TypedResults.Accepted($"/api/v1/jobs/{id}"),
             CancelJobResult.NotFound => TypedResults.Problem(title: "Device job not found", detail: $"Device job {id} does not exist.", statusCode: StatusCodes.Status404NotFound),
@@ -84,6 +87,7 @@ public static class JobEndpoints
             CancelJobResult.TooLate => TypedResults.Problem(title: "Too late to cancel", detail: $"Device job {id} is already sending or writing the image; stopping now could brick the device. It will end on its own.", statusCode: StatusCodes.Status409Conflict),
             _ => TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError),
         };
+    }
 
     /// <summary>Server-sent events of job changes; see <see cref="JobEventStream"/>.</summary>
     /// <summary>The stream lasts only as long as the caller's credential (see <see cref="CredentialBoundStream"/>).</summary>
