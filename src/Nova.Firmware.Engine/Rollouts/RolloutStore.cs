@@ -4,6 +4,7 @@ using Nova.Firmware.Domain.Jobs;
 using Nova.Firmware.Domain.Rollouts;
 using Nova.Firmware.Domain.Timeline;
 using Nova.Firmware.Engine.Leasing;
+using Nova.Firmware.Engine.Telemetry;
 using Nova.Firmware.Persistence;
 
 namespace Nova.Firmware.Engine.Rollouts;
@@ -21,7 +22,7 @@ public sealed record MemberChange(long MemberId, RolloutDeviceState From, Rollou
 /// rows that point at them, so a crash between the two never leaves a job the rollout does not
 /// know, and a step that lost its lease starts nothing.
 /// </summary>
-public sealed class RolloutStore(FirmwareDbContext db, LeasedWork leases, TimeProvider time)
+public sealed class RolloutStore(FirmwareDbContext db, LeasedWork leases, RolloutMetrics metrics, TimeProvider time)
 {
     private static readonly List<RolloutStatus> Followed = [.. RolloutTransitions.Followed];
 
@@ -57,6 +58,10 @@ public sealed class RolloutStore(FirmwareDbContext db, LeasedWork leases, TimePr
                 .SetProperty(r => r.LastJoinCheckAt, updated.LastJoinCheckAt)
                 .SetProperty(r => r.UpdatedAt, now)
                 .SetProperty(r => r.NextActionAt, updated.NextActionAt), cancellationToken);
+        if (rows == 1 && updated.Status != from)
+        {
+            metrics.RolloutMoved(updated.Status);
+        }
         return rows == 1;
     }
 

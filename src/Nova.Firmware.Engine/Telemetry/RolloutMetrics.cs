@@ -7,9 +7,8 @@ using A = Nova.Firmware.Engine.Telemetry.NovaTelemetry.Attributes;
 namespace Nova.Firmware.Engine.Telemetry;
 
 /// <summary>
-/// The place for rollout metrics, on the product's meter (registered with the engine, exported with
-/// the rest). Not called yet: the rollout store calls <see cref="RolloutMoved"/> after each
-/// committed status change (one line after its commit in <c>RolloutStore.MoveAsync</c>); further
+/// Rollout metrics, on the product's meter (registered with the engine, exported with the rest):
+/// the rollout store calls <see cref="RolloutMoved"/> after each committed status change. Further
 /// rollout instruments (devices per wave and state, wave durations) belong here too, named
 /// <c>nova.rollout.*</c>. Rollout leases taken over between replicas are already counted by
 /// <c>nova.lease.takeovers</c> (kind <c>rollout</c>).
