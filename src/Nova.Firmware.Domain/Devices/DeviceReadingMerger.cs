@@ -19,7 +19,13 @@ public static class DeviceReadingMerger
         if (reading.Soc is { } soc) device.Soc = soc;
         if (reading.Serial is { } serial) device.Serial = serial;
         if (reading.FirmwareVersion is { } version) device.Firmware.ActiveVersion = version;
-        if (reading.InactiveFirmwareVersion is { } inactive) device.Firmware.InactiveVersion = inactive;
+        if (reading.InactiveFirmwareVersion is { Length: > 0 } inactive)
+        {
+            // A device that reports a second slot has one, whatever the inventory was told when it
+            // was enrolled (a CSV import rarely knows): its own word updates the capability.
+            device.Firmware.InactiveVersion = inactive;
+            device.Capabilities.AbSlots = true;
+        }
         if (reading.FreeBytes is { } free) device.Storage.FreeBytes = free;
         if (reading.TotalBytes is { } total) device.Storage.TotalBytes = total;
         if (reading.PowerFeed is { } feed)
