@@ -69,14 +69,17 @@ public sealed class PowerAwareRolloutTests(ITestOutputHelper output)
             await FleetSteps.WaitAsync(() => Task.FromResult(poe.BrownoutCount > 0), TimeSpan.FromSeconds(60), "the switch to brown out");
             output.WriteLine($"Limit off: peak {poe.PeakWriting} writing at once, peak draw {poe.PeakDrawWatts} W, {poe.BrownoutCount} brownouts.");
             Assert.True(poe.PeakWriting >= 2);
-            // The brownout is on the record of the jobs it hit, whatever they end as: never a silent "succeeded".
-            var devices = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/rollouts/{id}/devices?state=active")).GetProperty("items").EnumerateArray().ToList();
+            // The brownout is on the record of the jobs it hit, whatever they end as: a power entry in
+            // the timeline, or the job failed with cause power-loss; never a silent "succeeded".
+            var devices = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/rollouts/{id}/devices")).GetProperty("items").EnumerateArray()
+                .Where(d => d.GetProperty("jobId").ValueKind == JsonValueKind.Number).ToList();
             Assert.NotEmpty(devices);
             foreach (var device in devices)
             {
                 var jobId = device.GetProperty("jobId").GetInt64();
                 await Eventually.GetAsync(() => admin.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{jobId}"),
-                    j => j.GetProperty("timeline").EnumerateArray().Any(e => e.GetProperty("kind").GetString() == "power"),
+                    j => j.GetProperty("timeline").EnumerateArray().Any(e => e.GetProperty("kind").GetString() == "power")
+                        || (j.GetProperty("cause").ValueKind == JsonValueKind.String && j.GetProperty("cause").GetString() == "power-loss"),
                     TimeSpan.FromSeconds(60), $"job {jobId} to record the power event");
             }
             return;
