@@ -123,15 +123,11 @@ public sealed partial class RolloutStepper
                 plan.Held.Add("in a recovery run");
                 continue;
             }
-            if (s.MaxConcurrentPerSite is { } siteLimit)
+            var site = device.Site ?? "";
+            if (s.MaxConcurrentPerSite is { } siteLimit && perSite.GetValueOrDefault(site) >= siteLimit)
             {
-                var site = device.Site ?? "";
-                if (perSite.GetValueOrDefault(site) >= siteLimit)
-                {
-                    plan.Held.Add($"site {(site.Length == 0 ? "(none)" : site)} has {siteLimit} flashing, its limit");
-                    continue;
-                }
-                perSite[site] = perSite.GetValueOrDefault(site) + 1;
+                plan.Held.Add($"site {(site.Length == 0 ? "(none)" : site)} has {siteLimit} flashing, its limit");
+                continue;
             }
             if (s.PowerAware && device.PowerFeed.SwitchId is { } switchId && feeds.TryGetValue(switchId, out var load))
             {
@@ -139,14 +135,12 @@ public sealed partial class RolloutStepper
                 if (!load.Admits(extra, s.MaxConcurrentPerPowerFeed))
                 {
                     plan.Held.Add(load.Describe(s.MaxConcurrentPerPowerFeed));
-                    if (s.MaxConcurrentPerSite is not null)
-                    {
-                        perSite[device.Site ?? ""]--;
-                    }
                     continue;
                 }
                 feeds[switchId] = load.With(extra);
             }
+            // Counted only once the device really starts, so a device held by its switch takes no site slot.
+            perSite[site] = perSite.GetValueOrDefault(site) + 1;
             var job = DeviceJob.Queue(device, package.Id, package.Version, $"rollout {rollout.Id}", now);
             job.RolloutId = rollout.Id;
             var attempt = member.Attempts == 0 ? "" : $" (attempt {member.Attempts + 1}; the last ended {member.State.ToWire()}{(member.Cause is { } c ? $": {c.ToWire()}" : "")})";
