@@ -158,7 +158,8 @@ public sealed partial class DeviceJobStepper
         {
             case DriverOutcome.Done:
             case DriverOutcome.Pending:
-                await store.ReleaseAsync(s.Job.Id, s.Owner, push ? time.GetUtcNow() : s.Now + options.Value.RecheckInterval, ct);
+                // Offered to a pull device: its fetching the action makes the job due.
+                await store.ReleaseAsync(s.Job.Id, s.Owner, push ? time.GetUtcNow() : NextLook(s, s.Now + s.Deadlines.Transfer), ct);
                 return;
             case DriverOutcome.Unreachable:
                 await store.ReleaseAsync(s.Job.Id, s.Owner, time.GetUtcNow() + options.Value.RecheckInterval, ct);
@@ -206,7 +207,25 @@ public sealed partial class DeviceJobStepper
             await MoveAsync(s.Job, status, s.Owner, Failed(evidence, s.Now, diagnosis), ct);
             return;
         }
-        await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now + options.Value.RecheckInterval, ct);
+        await store.ReleaseAsync(s.Job.Id, s.Owner, NextLook(s, quietSince + deadline), ct);
+    }
+
+    /// <summary>
+    /// When to look again without news. A pull device's news makes the job due by itself (the
+    /// observation sink), so its job is looked at only for its silence deadline, at most
+    /// <see cref="Options.EngineOptions.QuietRecheckInterval"/> apart; a push device is asked, so
+    /// it is followed every <see cref="Options.EngineOptions.RecheckInterval"/>.
+    /// </summary>
+    private DateTimeOffset NextLook(Step s, DateTimeOffset deadline)
+    {
+        if (s.Driver.Delivery == DriverDelivery.Push)
+        {
+            return s.Now + options.Value.RecheckInterval;
+        }
+        var quiet = s.Now + options.Value.QuietRecheckInterval;
+        // Just past the deadline, so the look that fails a silent device is not one re-check late.
+        var justPast = deadline + TimeSpan.FromMilliseconds(1);
+        return justPast > s.Now && justPast < quiet ? justPast : quiet;
     }
 
     /// <summary>The device's last word on the action said it had begun installing.</summary>

@@ -22,6 +22,13 @@ public sealed class EngineOptions
     public int MaxTransferAttempts { get; set; } = 3;
     /// <summary>How often a waiting step (transfer, verification) is looked at again without news.</summary>
     public TimeSpan RecheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How often a job waiting on a device that speaks for itself (a DDI device downloading, writing
+    /// or rebooting) is looked at without news. Its every word (action fetched, download, feedback,
+    /// report) makes the job due at once, so this re-check only watches the silence deadline; a short
+    /// one would have hundreds of waiting jobs in a rollout take the loop's step slots from real news.
+    /// </summary>
+    public TimeSpan QuietRecheckInterval { get; set; } = TimeSpan.FromSeconds(30);
     public StepDeadlines Deadlines { get; set; } = new();
     /// <summary>Per-model overrides of <see cref="Deadlines"/>, keyed by model name; a step not named keeps the global value.</summary>
     public Dictionary<string, StepDeadlineOverrides> ModelDeadlines { get; set; } = new(StringComparer.OrdinalIgnoreCase);

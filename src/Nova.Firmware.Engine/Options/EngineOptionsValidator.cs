@@ -33,6 +33,7 @@ public sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
         Positive(options.TickInterval, nameof(options.TickInterval));
         Positive(options.LeaseDuration, nameof(options.LeaseDuration));
         Positive(options.RecheckInterval, nameof(options.RecheckInterval));
+        Positive(options.QuietRecheckInterval, nameof(options.QuietRecheckInterval));
         Positive(options.MaxWait, nameof(options.MaxWait));
         if (options.LeaseDuration > TimeSpan.Zero && options.LeaseDuration < TimeSpan.FromSeconds(3))
         {

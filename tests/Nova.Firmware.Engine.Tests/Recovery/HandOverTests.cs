@@ -57,7 +57,7 @@ public sealed class HandOverTests
     {
         await using var engine = await EngineHarness.StartAsync(database: database);
         var (device, jobId) = await engine.StartTransferAsync();
-        engine.Advance(engine.Options.RecheckInterval);
+        engine.Advance(engine.Options.QuietRecheckInterval);
         Assert.Equal([jobId], await engine.ClaimAsync(EngineHarness.ReplicaA));
         var job = await engine.JobAsync(jobId);
         var failure = new JobTransition(DeviceJobStatus.Failed, "HASH mismatch", engine.Now, FailureCause.ChecksumMismatch);

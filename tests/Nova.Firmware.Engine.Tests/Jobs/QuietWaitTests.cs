@@ -1,0 +1,63 @@
+using Nova.Firmware.Domain.Jobs;
+using Nova.Firmware.Engine.Tests.Infrastructure;
+using E = Nova.Firmware.Protocols.Ddi.DdiValues.Execution;
+using F = Nova.Firmware.Protocols.Ddi.DdiValues.Finished;
+
+namespace Nova.Firmware.Engine.Tests.Jobs;
+
+/// <summary>
+/// A job waiting on a DDI device that is writing or rebooting is not re-stepped every re-check:
+/// the device's own words make it due, and without them it is looked at only for its silence
+/// deadline. Hundreds of such jobs in a rollout would otherwise take the loop's step slots.
+/// </summary>
+public sealed class QuietWaitTests
+{
+    [Fact]
+    public async Task Flashing_NoNews_IsNotDueAgainUntilTheQuietRecheck()
+    {
+        await using var engine = await EngineHarness.StartAsync();
+        var (_, jobId) = await engine.StartTransferAsync();
+        engine.Advance(TimeSpan.FromSeconds(5));
+        await engine.FeedbackAsync(jobId, E.Downloaded, F.None, "Download complete.");
+        await engine.StepUntilIdleAsync();
+        Assert.Equal(DeviceJobStatus.Flashing, (await engine.JobAsync(jobId)).Status);
+
+        engine.Advance(engine.Options.RecheckInterval * 3);
+        Assert.Equal(0, await engine.StepUntilIdleAsync());
+
+        engine.Advance(engine.Options.QuietRecheckInterval);
+        Assert.Equal(1, await engine.StepUntilIdleAsync());
+        Assert.Equal(DeviceJobStatus.Flashing, (await engine.JobAsync(jobId)).Status);
+    }
+
+    [Fact]
+    public async Task Flashing_DeviceSpeaks_IsSteppedAtOnce()
+    {
+        await using var engine = await EngineHarness.StartAsync();
+        var (_, jobId) = await engine.StartTransferAsync();
+        engine.Advance(TimeSpan.FromSeconds(5));
+        await engine.FeedbackAsync(jobId, E.Downloaded, F.None, "Download complete.");
+        await engine.StepUntilIdleAsync();
+
+        engine.Advance(TimeSpan.FromSeconds(1));
+        await engine.FeedbackAsync(jobId, E.Closed, F.Success, "Update successful.");
+        Assert.Equal([jobId], await engine.ClaimAsync(EngineHarness.ReplicaA));
+        await engine.StepAsync(jobId, EngineHarness.ReplicaA);
+        Assert.Equal(DeviceJobStatus.Verifying, (await engine.JobAsync(jobId)).Status);
+    }
+
+    [Fact]
+    public async Task Transferring_DeadlineCloserThanQuietRecheck_IsLookedAtJustPastItAndFails()
+    {
+        await using var engine = await EngineHarness.StartAsync(o => o.QuietRecheckInterval = TimeSpan.FromHours(1));
+        var (_, jobId) = await engine.StartTransferAsync();
+        var started = (await engine.JobAsync(jobId)).StepStartedAt;
+
+        var job = await engine.JobAsync(jobId);
+        Assert.Equal(started + engine.Options.Deadlines.Transfer + TimeSpan.FromMilliseconds(1), job.NextActionAt);
+
+        engine.AdvanceTo(started + engine.Options.Deadlines.Transfer + TimeSpan.FromMilliseconds(1));
+        await engine.StepUntilIdleAsync();
+        Assert.Equal(DeviceJobStatus.Failed, (await engine.JobAsync(jobId)).Status);
+    }
+}
