@@ -112,7 +112,7 @@ public sealed partial class DeviceJobStepper
                 await MoveAsync(s.Job, s.Owner, new JobTransition(DeviceJobStatus.Blocked, $"Short by {toFree} bytes and clean-up failed: {result.Reason}", s.Now, BlockingCheck: PreflightCheck.Space), ct);
                 return;
             }
-            await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now + options.Value.RecheckInterval, ct);
+            await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now + options.Value.RecheckInterval, s.Now, ct);
             return;
         }
         // Re-measure: the free space the device reports now, not the figure from before the clean-up.
@@ -131,7 +131,7 @@ public sealed partial class DeviceJobStepper
                 $"Clean-up did not free enough space within {s.Deadlines.CleanUp}: {s.Device.Storage.FreeBytes} free, {required} needed.", s.Now, BlockingCheck: PreflightCheck.Space), ct);
             return;
         }
-        await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now + options.Value.RecheckInterval, ct);
+        await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now + options.Value.RecheckInterval, s.Now, ct);
     }
 
     /// <summary>

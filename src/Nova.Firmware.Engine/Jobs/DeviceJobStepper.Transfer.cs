@@ -159,10 +159,10 @@ public sealed partial class DeviceJobStepper
             case DriverOutcome.Done:
             case DriverOutcome.Pending:
                 // Offered to a pull device: its fetching the action makes the job due.
-                await store.ReleaseAsync(s.Job.Id, s.Owner, push ? time.GetUtcNow() : NextLook(s, s.Now + s.Deadlines.Transfer), ct);
+                await store.ReleaseAsync(s.Job.Id, s.Owner, push ? time.GetUtcNow() : NextLook(s, s.Now + s.Deadlines.Transfer), s.Now, ct);
                 return;
             case DriverOutcome.Unreachable:
-                await store.ReleaseAsync(s.Job.Id, s.Owner, time.GetUtcNow() + options.Value.RecheckInterval, ct);
+                await store.ReleaseAsync(s.Job.Id, s.Owner, time.GetUtcNow() + options.Value.RecheckInterval, s.Now, ct);
                 return;
             case DriverOutcome.Failed:
             case DriverOutcome.NotSupported:
@@ -207,7 +207,7 @@ public sealed partial class DeviceJobStepper
             await MoveAsync(s.Job, status, s.Owner, Failed(evidence, s.Now, diagnosis), ct);
             return;
         }
-        await store.ReleaseAsync(s.Job.Id, s.Owner, NextLook(s, quietSince + deadline), ct);
+        await store.ReleaseAsync(s.Job.Id, s.Owner, NextLook(s, quietSince + deadline), s.Now, ct);
     }
 
     /// <summary>

@@ -37,7 +37,7 @@ public sealed partial class DeviceJobStepper
                     await MoveAsync(s.Job, s.Owner, Failed($"Not verified within {s.Deadlines.Health}: {result.Reason} {diagnosis.Summary}", s.Now, diagnosis), ct);
                     return;
                 }
-                await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now + options.Value.RecheckInterval, ct);
+                await store.ReleaseAsync(s.Job.Id, s.Owner, s.Now + options.Value.RecheckInterval, s.Now, ct);
                 return;
             default:
                 throw new InvalidOperationException($"Unknown verification outcome {result.Outcome}.");

@@ -161,13 +161,15 @@ public sealed class DeviceJobStore(FirmwareDbContext db, LeasedWork leases, Time
     }
 
     /// <summary>Gives the lease back and says when to look again.</summary>
-    public async Task ReleaseAsync(long jobId, string owner, DateTimeOffset nextActionAt, CancellationToken cancellationToken) =>
+    public async Task ReleaseAsync(long jobId, string owner, DateTimeOffset nextActionAt, DateTimeOffset newsSince, CancellationToken cancellationToken) =>
         await db.Set<DeviceJob>()
             .Where(j => j.Id == jobId && j.LeaseOwner == owner)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.LeaseOwner, (string?)null)
                 .SetProperty(j => j.LeaseUntil, (DateTimeOffset?)null)
-                .SetProperty(j => j.NextActionAt, nextActionAt), cancellationToken);
+                // News that came in while the step ran (the device fetched its action before the step
+                // that offered it had finished) made the job due: the step must not put it off.
+                .SetProperty(j => j.NextActionAt, j => j.NextActionAt > newsSince && j.NextActionAt < nextActionAt ? j.NextActionAt : nextActionAt), cancellationToken);
 
     /// <summary>Gives the lease back after a step, leaving NextActionAt as the step set it.</summary>
     public Task ReleaseLeaseAsync(long jobId, string owner, CancellationToken cancellationToken) =>

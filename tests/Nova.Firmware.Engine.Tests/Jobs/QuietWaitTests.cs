@@ -60,4 +60,24 @@ public sealed class QuietWaitTests
         await engine.StepUntilIdleAsync();
         Assert.Equal(DeviceJobStatus.Failed, (await engine.JobAsync(jobId)).Status);
     }
+
+    [Fact]
+    public async Task Release_NewsArrivedWhileTheStepRan_JobStaysDue()
+    {
+        await using var engine = await EngineHarness.StartAsync();
+        var (_, jobId) = await engine.StartTransferAsync();
+        engine.Advance(engine.Options.QuietRecheckInterval);
+        Assert.Equal([jobId], await engine.ClaimAsync(EngineHarness.ReplicaA));
+        var stepBegan = engine.Now;
+
+        // The device fetched its action while the step that offered it was still running.
+        engine.Advance(TimeSpan.FromMilliseconds(50));
+        await engine.FeedbackAsync(jobId, E.Proceeding, F.None, "Installing Update Chunk Artifacts.");
+        var newsAt = engine.Now;
+        await engine.WithAsync<Nova.Firmware.Engine.Jobs.DeviceJobStore>(s =>
+            s.ReleaseAsync(jobId, EngineHarness.ReplicaA, stepBegan + engine.Options.QuietRecheckInterval, stepBegan, CancellationToken.None));
+
+        Assert.Equal(newsAt, (await engine.JobAsync(jobId)).NextActionAt);
+        Assert.Equal([jobId], await engine.ClaimAsync(EngineHarness.ReplicaA));
+    }
 }
