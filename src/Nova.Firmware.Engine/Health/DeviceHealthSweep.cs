@@ -71,9 +71,9 @@ public sealed partial class DeviceHealthSweep(IServiceScopeFactory scopes, IOpti
         return marked;
     }
 
-    [LoggerMessage(EventId = 2200, Level = LogLevel.Information, Message = "Marked {Count} {Protocol} devices offline: not heard from since {Cutoff}")]
+    [LoggerMessage(EventId = 2500, Level = LogLevel.Information, Message = "Marked {Count} {Protocol} devices offline: not heard from since {Cutoff}")]
     private static partial void LogMarkedOffline(ILogger logger, int count, string protocol, DateTimeOffset cutoff);
 
-    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Device health sweep failed; it runs again at the next interval")]
+    [LoggerMessage(EventId = 2501, Level = LogLevel.Warning, Message = "Device health sweep failed; it runs again at the next interval")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }

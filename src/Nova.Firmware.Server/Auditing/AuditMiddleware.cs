@@ -116,6 +116,6 @@ public sealed partial class AuditMiddleware(RequestDelegate next, IServiceScopeF
         }
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Could not write the audit entry for {Action} by {Actor} ({StatusCode})")]
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "Could not write the audit entry for {Action} by {Actor} ({StatusCode})")]
     private static partial void LogAuditWriteFailed(ILogger logger, Exception exception, string action, string actor, int statusCode);
 }

@@ -100,6 +100,6 @@ public sealed partial class LastSeenFlusher(LastSeenTracker tracker, IServiceSco
     private static DateTimeOffset Truncate(DateTimeOffset at) =>
         new(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Could not write last-seen times of {Count} devices; retrying at the next flush")]
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "Could not write last-seen times of {Count} devices; retrying at the next flush")]
     private static partial void LogFlushFailed(ILogger logger, int count, Exception exception);
 }
