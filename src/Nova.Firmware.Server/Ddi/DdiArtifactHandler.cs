@@ -37,6 +37,12 @@ public static class DdiArtifactHandler
             return TypedResults.Problem(title: "Artifact quarantined", detail: $"{package.FileName} is quarantined: {package.QuarantineReason}", statusCode: StatusCodes.Status410Gone);
         }
         var range = request.Headers.Range.ToString();
+        if (HttpMethods.IsHead(request.Method))
+        {
+            // Size and validators only: nothing is downloaded, so nothing goes on the timeline.
+            return TypedResults.PhysicalFile(blobs.PathFor(package.Sha256), "application/octet-stream", fileDownloadName: null,
+                entityTag: new EntityTagHeaderValue($"\"{package.Sha256}\""), enableRangeProcessing: true);
+        }
         await sink.RecordAsync(new DeviceObservation(who.Id, TimelineEntryKind.Transfer,
             string.IsNullOrEmpty(range) ? $"Download of {package.FileName} started." : $"Download of {package.FileName} resumed ({range}).", JobId: job.Id), ct);
         Telemetry.ArtifactResponses.CountWhenSent(request.HttpContext, metrics, "ddi");

@@ -24,7 +24,8 @@ public static class DdiEndpoints
         ddi.MapPost("/deploymentBase/{actionId:long}/feedback", DdiActionHandlers.PostFeedbackAsync).Accepts<DdiActionFeedback>("application/json");
         ddi.MapGet("/cancelAction/{actionId:long}", DdiActionHandlers.GetCancelAsync);
         ddi.MapPost("/cancelAction/{actionId:long}/feedback", DdiActionHandlers.PostCancelFeedbackAsync).Accepts<DdiActionFeedback>("application/json");
-        ddi.MapGet("/softwaremodules/{moduleId:guid}/artifacts/{fileName}", DdiArtifactHandler.DownloadAsync);
+        // HEAD too: SWUpdate asks for the size first ("Failed to get total download size" otherwise).
+        ddi.MapMethods("/softwaremodules/{moduleId:guid}/artifacts/{fileName}", [HttpMethods.Get, HttpMethods.Head], DdiArtifactHandler.DownloadAsync);
         return app;
     }
 

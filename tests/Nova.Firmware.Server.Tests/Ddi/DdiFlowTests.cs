@@ -154,6 +154,30 @@ public sealed class DdiFlowTests
     }
 
     [Fact]
+    public async Task Artifact_Head_GivesSizeAndTagWithoutABodyOrATimelineEntry()
+    {
+        await using var server = await NovaServer.StartAsync(settings: NovaServer.FastEngine);
+        var device = FleetBuilder.Gateway();
+        var ddi = await DdiFixture.EnrolAsync(server, device);
+        var package = await server.AddPackageAsync(Image());
+        var jobId = await DdiFixture.StartJobAsync(server, device.Id, package.Id);
+        await DdiFixture.JobInStatusAsync(server, jobId, "transferring");
+        var href = $"{ddi.Base}/softwaremodules/{package.Id}/artifacts/{package.FileName}";
+
+        using var head = await ddi.DownloadAsync(href, headOnly: true);
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(package.Size, head.Content.Headers.ContentLength);
+        Assert.Equal($"\"{package.Sha256}\"", head.Headers.ETag?.Tag);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        var timeline = (await DdiFixture.JobAsync(server, jobId)).GetProperty("timeline").EnumerateArray();
+        Assert.DoesNotContain(timeline, e => e.GetProperty("kind").GetString() == "transfer");
+        var stranger = new DdiTestDevice(server.CreateClient(), device.ControllerId, "not-a-token-of-anyone");
+        using var refused = await stranger.DownloadAsync(href, headOnly: true);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task Ddi_DeviceReadsOnlyItsOwnActionsAndArtifacts()
     {
         await using var server = await NovaServer.StartAsync(settings: NovaServer.FastEngine);

@@ -37,9 +37,9 @@ public sealed class DdiTestDevice(HttpClient http, string controllerId, string t
         return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<DdiDeploymentBase>() : null;
     }
 
-    public async Task<HttpResponseMessage> DownloadAsync(string href, long? from = null)
+    public async Task<HttpResponseMessage> DownloadAsync(string href, long? from = null, bool headOnly = false)
     {
-        var request = Request(HttpMethod.Get, href);
+        var request = Request(headOnly ? HttpMethod.Head : HttpMethod.Get, href);
         if (from is { } f)
         {
             request.Headers.Range = new RangeHeaderValue(f, null);
