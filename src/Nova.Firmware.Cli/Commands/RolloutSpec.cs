@@ -42,7 +42,7 @@ public sealed class RolloutSpec
             ["deviceIds"] = deviceIds, ["vendor"] = inv.Get(Vendor), ["model"] = inv.Get(Model), ["hardwareRevision"] = inv.Get(Revision),
             ["site"] = inv.Get(Site), ["tags"] = inv.Get(Tags) ?? [], ["currentVersion"] = inv.Get(CurrentVersion),
         };
-        if (deviceIds.Count == 0 && target.Values.All(v => v is null or string[] { Length: 0 }))
+        if (deviceIds.Count == 0 && target.Values.All(v => v is null or string[] { Length: 0 } or List<Guid> { Count: 0 }))
         {
             throw CliException.Invalid("Say which devices: --device, or a filter (--vendor, --model, --revision, --site, --tag, --current-version).");
         }
