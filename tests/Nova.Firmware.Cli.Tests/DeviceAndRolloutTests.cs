@@ -73,6 +73,9 @@ public sealed class DeviceAndRolloutTests : IDisposable
         var started = await cli.RunAsync("rollouts", "start", id);
         var cancelled = await cli.RunAsync("rollouts", "cancel", id);
         var watched = await cli.RunAsync("rollouts", "watch", id, "--interval", "0.2");
+        cli.Interactive = true; // the live progress bars, as on a terminal
+        var watchedLive = await cli.RunAsync("rollouts", "watch", id, "--interval", "0.2");
+        cli.Interactive = false;
         var again = await cli.RunAsync("rollouts", "start", id);
 
         Assert.True(preview.ExitCode == 0, preview.ToString());
@@ -84,6 +87,8 @@ public sealed class DeviceAndRolloutTests : IDisposable
         Assert.True(cancelled.ExitCode == 0, cancelled.ToString());
         Assert.Equal(1, watched.ExitCode);
         Assert.Contains("cancelled", watched.Output, StringComparison.Ordinal);
+        Assert.True(watchedLive.ExitCode == 1, watchedLive.ToString());
+        Assert.Contains("wave 1 of 1: 2/2 done", watchedLive.Output, StringComparison.Ordinal);
         Assert.Equal(5, again.ExitCode);
     }
 

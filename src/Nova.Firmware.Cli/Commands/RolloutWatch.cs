@@ -37,7 +37,7 @@ public static class RolloutWatch
                                 var number = wave.I("wave");
                                 if (!bars.TryGetValue(number, out var bar))
                                 {
-                                    bar = bars[number] = context.AddTask("", maxValue: Math.Max(1, wave.I("total")));
+                                    bar = bars[number] = context.AddTask(Markup.Escape(WaveLine(wave)), maxValue: Math.Max(1, wave.I("total")));
                                 }
                                 bar.Description = Markup.Escape(WaveLine(wave));
                                 bar.Value = Done(wave);

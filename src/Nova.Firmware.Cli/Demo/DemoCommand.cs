@@ -37,6 +37,12 @@ public static class DemoCommand
                 await context.Error.WriteLineAsync($"novafw: {ex.Message}");
                 return ex.ExitCode;
             }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Ctrl+C during set-up: the host and data directory are already cleaned up.
+                await context.Error.WriteLineAsync("novafw: demo interrupted.");
+                return 130;
+            }
         });
         return command;
     }

@@ -30,6 +30,9 @@ public sealed class CliRunner : IDisposable
     public string Home { get; }
     public string ConfigFile => Path.Combine(Home, "config", "novafw", "config.json");
 
+    /// <summary>Run as if on a terminal: colours and live progress bars (written into the captured output).</summary>
+    public bool Interactive { get; set; }
+
     public CliRunner With(string name, string? value)
     {
         _environment[name] = value;
@@ -49,6 +52,7 @@ public sealed class CliRunner : IDisposable
             Input = () => new StringReader(input),
             Environment = name => _environment.TryGetValue(name, out var value) ? value : null,
             HttpHandler = Server is null ? null : () => Server.Server.CreateHandler(),
+            Interactive = Interactive,
         };
         var code = await NovaCli.RunAsync(args, context);
         return new CliResult(code, output.ToString(), error.ToString());
