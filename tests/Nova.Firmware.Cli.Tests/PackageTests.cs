@@ -41,6 +41,19 @@ public sealed class PackageTests : IDisposable
     }
 
     [Fact]
+    public async Task Build_QuoteInVersion_ExitsTwo_NamingTheField_AndWritesNothing()
+    {
+        using var cli = new CliRunner();
+
+        var result = await cli.RunAsync("packages", "build", Image("fw.img", 10), "--version", "2.0\"; evil = \"1", "--revision", "1.0",
+            "--output", Path.Combine(_directory, "out.swu"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("version:", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, "out.swu")));
+    }
+
+    [Fact]
     public async Task BuildImportShowDownload_RoundTrip()
     {
         var (server, cli) = await CliServer.StartAsync(role: "operator");

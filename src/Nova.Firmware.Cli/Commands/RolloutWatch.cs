@@ -94,9 +94,10 @@ public static class RolloutWatch
         inv.Out.Fields(("rollout", rollout.S("id")), ("name", rollout.S("name")), ("status", rollout.S("status")), ("reason", rollout.S("statusReason")),
             ("target", rollout.S("target", "model") ?? ""), ("started", rollout.S("startedAt")), ("finished", rollout.S("finishedAt")),
             ("estimated end", rollout.S("progress", "estimatedCompletion")));
-        inv.Out.Table(Waves(rollout), ("WAVE", w => w.S("name")), ("OPEN", w => w.S("opened")), ("TOTAL", w => w.S("total")), ("PENDING", w => w.S("pending")),
-            ("ACTIVE", w => w.S("active")), ("SUCCEEDED", w => w.S("succeeded")), ("SKIPPED", w => w.S("skipped")), ("FAILED", w => w.S("failed")),
-            ("BLOCKED", w => w.S("blocked")), ("CANCELLED", w => w.S("cancelled")));
+        // Short headers: the table fits an 80-column terminal.
+        inv.Out.Table(Waves(rollout), ("WAVE", w => w.S("name")), ("TOTAL", w => w.S("total")), ("PEND", w => w.S("pending")),
+            ("ACTIVE", w => w.S("active")), ("OK", w => w.S("succeeded")), ("SKIP", w => w.S("skipped")), ("FAIL", w => w.S("failed")),
+            ("BLOCK", w => w.S("blocked")), ("CANCEL", w => w.S("cancelled")));
         if (rollout.TryGetProperty("progress", out var progress) && progress.ValueKind == JsonValueKind.Object)
         {
             foreach (var (title, name) in new[] { ("failures by cause", "failuresByCause"), ("blocked by check", "blockedByCheck") })

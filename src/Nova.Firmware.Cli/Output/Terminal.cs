@@ -44,7 +44,8 @@ public sealed class Terminal
         var table = new Table().Border(TableBorder.Simple);
         foreach (var (header, _) in columns)
         {
-            table.AddColumn(new TableColumn(header));
+            // The first column names the row (an id, a wave): never broken over lines.
+            table.AddColumn(table.Columns.Count == 0 ? new TableColumn(header).NoWrap() : new TableColumn(header));
         }
         foreach (var row in rows)
         {
