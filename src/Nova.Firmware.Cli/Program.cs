@@ -1,8 +1,9 @@
 using Nova.Firmware.Cli;
 using Nova.Firmware.Cli.Demo;
 
-// Ctrl+C cancels the running command (watches stop, the demo shuts down) instead of killing the process.
-using var cancel = new CancellationTokenSource();
+// Ctrl+C cancels the running command (watches stop, the demo shuts down) instead of killing the
+// process. Never disposed: a second Ctrl+C may arrive while the process is already ending.
+var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;

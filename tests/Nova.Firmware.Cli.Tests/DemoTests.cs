@@ -47,6 +47,22 @@ public sealed partial class DemoTests
         Assert.Contains("--port", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Demo_PortInUse_SaysSo_InOneLine()
+    {
+        using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var context = new CliContext { Output = output, Error = error, Environment = _ => null };
+
+        var code = await NovaCli.RunAsync(["demo", "--port", port], context, CancellationToken.None, DemoCommand.Create(context));
+
+        Assert.Equal(1, code);
+        Assert.Equal($"novafw: Port {port} on 127.0.0.1 is in use (a server already running?). Stop it, or pick another with --port.", error.ToString().Trim());
+    }
+
     [GeneratedRegex(@"Demo rollout \d+ (?<status>[a-z-]+): (?<succeeded>\d+) succeeded, (?<failed>\d+) failed, (?<blocked>\d+) blocked, \d+ skipped of 58\.")]
     private static partial Regex EndLine();
 }

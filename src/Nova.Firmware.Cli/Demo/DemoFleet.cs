@@ -2,7 +2,9 @@ extern alias simulator;
 
 using System.Globalization;
 using System.Text;
+using simulator::Nova.Firmware.Simulator;
 using simulator::Nova.Firmware.Simulator.Devices;
+using simulator::Nova.Firmware.Simulator.Faults;
 using simulator::Nova.Firmware.Simulator.Fleet;
 
 namespace Nova.Firmware.Cli.Demo;
@@ -11,6 +13,29 @@ namespace Nova.Firmware.Cli.Demo;
 public static class DemoFleet
 {
     public const string Site = "demo";
+
+    /// <summary>
+    /// Faults armed at start, beside the ones the fleet file describes (gw-careless, gw-full): two
+    /// gateways lose their connection halfway through the download once and resume with a Range
+    /// request, as SWUpdate does. The rollout still ends with them updated.
+    /// </summary>
+    private static readonly (string Id, FaultRequest Fault)[] Faults =
+    [
+        ("gw-yard-00002", new FaultRequest(FaultKind.ConnectionDrop, Percent: 50, Count: 1)),
+        ("gw-edge-00003", new FaultRequest(FaultKind.ConnectionDrop, Percent: 50, Count: 1)),
+    ];
+
+    /// <summary>Arms <see cref="Faults"/> on the devices of them the fleet has; returns their ids.</summary>
+    public static IReadOnlyList<string> ArmFaults(Simulation simulation)
+    {
+        var armed = new List<string>();
+        foreach (var (id, fault) in Faults.Where(f => simulation.Find(f.Id) is not null))
+        {
+            simulation.InjectFault(id, fault);
+            armed.Add(id);
+        }
+        return armed;
+    }
 
     public static FleetDefinition Load(string? path)
     {

@@ -39,6 +39,7 @@ public sealed class DemoHost : IAsyncDisposable
     }
 
     public Simulation Simulation { get; }
+    public IReadOnlyList<string> FaultyDevices { get; private init; } = [];
     public FleetDefinition Fleet { get; }
     public string AdminPassword { get; }
     public Uri ServerUrl { get; }
@@ -51,13 +52,19 @@ public sealed class DemoHost : IAsyncDisposable
         var serverUrl = Address(server);
         fleet.Ddi.ServerUrl = serverUrl;
         var simulation = new Simulation(fleet);
+        var faulty = DemoFleet.ArmFaults(simulation);
         // Its host powers the fleet on; gateways that poll before they are enrolled are refused and retry.
         var faces = await SimulatorApp.StartAsync(simulation);
-        return new DemoHost(server, simulation, faces, fleet, adminPassword);
+        return new DemoHost(server, simulation, faces, fleet, adminPassword) { FaultyDevices = faulty };
     }
 
     private static async Task<WebApplication> StartServerAsync(int port, string dataDirectory, string adminPassword, CancellationToken ct)
     {
+        // Checked first so a busy port is one line, not the host's start-up failure with its stack trace.
+        if (port != 0 && !PortIsFree(port))
+        {
+            throw PortInUse(port);
+        }
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             // The server's own appsettings.json is copied beside this program.
@@ -77,9 +84,27 @@ public sealed class DemoHost : IAsyncDisposable
         catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
             await app.DisposeAsync();
-            throw new CliException(ExitCodes.Failure, $"Port {port} on 127.0.0.1 is in use (a server already running?). Stop it, or pick another with --port.");
+            throw PortInUse(port);
         }
         return app;
+    }
+
+    private static CliException PortInUse(int port) =>
+        new(ExitCodes.Failure, $"Port {port} on 127.0.0.1 is in use (a server already running?). Stop it, or pick another with --port.");
+
+    private static bool PortIsFree(int port)
+    {
+        try
+        {
+            var probe = new TcpListener(IPAddress.Loopback, port);
+            probe.Start();
+            probe.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static Dictionary<string, string?> Settings(string dataDirectory, string adminPassword) => new()

@@ -41,6 +41,11 @@ public sealed class DemoRun(CliContext context, DemoRun.Options options)
             _server = host.ServerUrl.ToString().TrimEnd('/');
             var devices = fleet.ExpandDevices().ToList();
             Step($"Server listening on {_server}; {devices.Count} simulated devices powered on ({fleet.TimeScale.ToString(CultureInfo.InvariantCulture)} simulated seconds per second).");
+            if (host.FaultyDevices.Count > 0)
+            {
+                Step($"Armed: {string.Join(" and ", host.FaultyDevices)} lose their connection halfway through the download once (they resume); "
+                    + "gw-careless flashes whatever it gets; gw-full has no room for an update.");
+            }
             _apiKey = await CreateApiKeyAsync(host, ct);
 
             await CliAsync(DemoFleet.InventoryCsv(devices, host.SimulatorUrl), ct, "devices", "import", "-");
