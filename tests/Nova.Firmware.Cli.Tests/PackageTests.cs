@@ -28,6 +28,31 @@ public sealed class PackageTests : IDisposable
     }
 
     [Fact]
+    public async Task Build_Signed_ImportedByAServerThatTrustsTheSigner_IsVerified()
+    {
+        var keys = await TestSigningKeys.CreateAsync(Path.Combine(_directory, "keys"));
+        var (server, cli) = await CliServer.StartAsync(role: "operator", settings: new Dictionary<string, string>
+        {
+            ["Nova:Packages:TrustedSignersFile"] = keys.CertificatePath,
+            ["Nova:Packages:RequireSignedBundles"] = "true",
+        });
+        await using var _ = server;
+        using var __ = cli;
+        var signed = Path.Combine(_directory, "signed.swu");
+        var unsigned = Path.Combine(_directory, "unsigned.swu");
+        await cli.RunAsync("packages", "build", Image("a.img", 2000), "--version", "3.0.0", "--revision", "1.0", "--key", keys.KeyPath, "--cert", keys.CertificatePath, "-o", signed);
+        await cli.RunAsync("packages", "build", Image("b.img", 2000), "--version", "3.0.1", "--revision", "1.0", "-o", unsigned);
+
+        var accepted = await cli.RunAsync("packages", "import", signed, "--vendor", "Acme", "--model", "GW-100", "--soc", "aarch64", "--json");
+        var refused = await cli.RunAsync("packages", "import", unsigned, "--vendor", "Acme", "--model", "GW-100", "--soc", "aarch64");
+
+        Assert.True(accepted.ExitCode == 0, accepted.ToString());
+        Assert.Equal("verified", JsonDocument.Parse(accepted.Output).RootElement.GetProperty("signatureCheck").GetString());
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("Signature refused", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Build_KeyWithoutCertificate_ExitsTwo_AndWritesNothing()
     {
         using var cli = new CliRunner();

@@ -8,9 +8,9 @@ public static class CliServer
     /// <summary>The in-process test host answers any host name; this one is what the CLI is told.</summary>
     public const string Url = "http://localhost";
 
-    public static async Task<(NovaServer Server, CliRunner Cli)> StartAsync(string role = "admin")
+    public static async Task<(NovaServer Server, CliRunner Cli)> StartAsync(string role = "admin", IReadOnlyDictionary<string, string>? settings = null)
     {
-        var server = await NovaServer.StartAsync();
+        var server = await NovaServer.StartAsync(settings: settings);
         var key = await server.CreateApiKeyAsync("cli-tests", role);
         var cli = new CliRunner(server).With("NOVAFW_SERVER", Url).With("NOVAFW_API_KEY", key.Key);
         return (server, cli);
