@@ -48,8 +48,18 @@ public sealed class DeviceSpec
     public double RecoveryRetrySeconds { get; set; } = 30;
     public double PollJitterSeconds { get; set; } = 5;
 
-    /// <summary>hawkBit target token (Authorization: TargetToken ...).</summary>
+    /// <summary>hawkBit target token (Authorization: TargetToken ...); null means <see cref="DefaultDdiToken"/>.</summary>
     public string? DdiToken { get; set; }
+
+    /// <summary>The token the device sends: <see cref="DdiToken"/>, else one derived from the id.</summary>
+    public string EffectiveDdiToken => DdiToken ?? DefaultDdiToken(Id);
+
+    /// <summary>
+    /// <c>{id}-sim-target-token</c>: derived, so whoever enrols a fleet file's devices knows each
+    /// token without the file listing them, and never shorter than the server's 16-character minimum
+    /// (the bare id was, so no simulated gateway could authenticate with defaults).
+    /// </summary>
+    public static string DefaultDdiToken(string id) => id + "-sim-target-token";
     public string OnvifUsername { get; set; } = "admin";
     public string OnvifPassword { get; set; } = "admin";
 

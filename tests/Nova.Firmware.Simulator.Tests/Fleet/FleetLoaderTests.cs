@@ -16,8 +16,8 @@ public sealed class FleetLoaderTests
         var devices = fleet.ExpandDevices().ToList();
 
         Assert.Equal(60, fleet.TimeScale);
-        Assert.Equal(new Uri("http://127.0.0.1:5000/"), fleet.Ddi.ServerUrl);
-        Assert.Equal(11, devices.Count);
+        Assert.Equal(new Uri("http://127.0.0.1:5080/"), fleet.Ddi.ServerUrl);
+        Assert.Equal(58, devices.Count);
         var careless = devices.Single(d => d.Id == "gw-careless");
         Assert.False(careless.VerifiesImage);
         Assert.True(careless.AcceptsWrongHardware);
@@ -28,8 +28,32 @@ public sealed class FleetLoaderTests
         Assert.Equal("10.0.0.2", lobby.IpAddress);
         Assert.Equal("127.0.0.1:6969", lobby.TftpServer);
         Assert.Equal(StorageItemKind.FirmwareBackup, lobby.StorageItems[1].Kind);
-        Assert.Equal("172.0.0.4", devices.Single(d => d.Id == "cam-00004").IpAddress);
-        Assert.Equal(DeviceKind.Camera, devices.Single(d => d.Id == "cam-00004").Kind);
+        Assert.Equal("172.0.0.4", devices.Single(d => d.Id == "cam-a-00004").IpAddress);
+        Assert.Equal(DeviceKind.Camera, devices.Single(d => d.Id == "cam-a-00004").Kind);
+    }
+
+    /// <summary>The server's rules the demo fleet must meet with its defaults (issue: the first hour went wrong).</summary>
+    [Fact]
+    public void Load_DemoYaml_DefaultsMeetTheServersRules()
+    {
+        const long ServerSpaceMarginBytes = 8L << 20;
+        var fleet = FleetLoader.Load(DemoFleetPath());
+        var devices = fleet.ExpandDevices().ToList();
+
+        // DDI tokens: the server refuses tokens shorter than 16 characters.
+        Assert.All(devices.Where(d => d.Kind == DeviceKind.Gateway), d => Assert.True(d.EffectiveDdiToken.Length >= 16, d.Id));
+        // Power-on: every device on a switch boots at once and must not brown it out.
+        foreach (var poe in fleet.Switches)
+        {
+            var booting = devices.Where(d => d.PoeSwitch == poe.Id).Sum(d => d.BootWatts);
+            Assert.True(booting <= poe.BudgetWatts, $"{poe.Id}: {booting} W at power-on on a {poe.BudgetWatts} W budget");
+        }
+        // Space: all but the one gateway that is full on purpose have room for an image beside the margin.
+        Assert.All(devices.Where(d => d.Id != "gw-full"), d =>
+            Assert.True(d.StorageCapacityBytes - d.StorageItems.Sum(i => i.SizeBytes) >= ServerSpaceMarginBytes + (1L << 20), d.Id));
+        // Three models, two hardware revisions each.
+        Assert.Equal(["CAM-7", "GW-100", "GW-200"], devices.Select(d => d.Model).Distinct().Order());
+        Assert.Equal(["1.0", "2.0", "2.1"], devices.Select(d => d.HwRevision).Distinct().Order());
     }
 
     [Fact]

@@ -96,7 +96,7 @@ public sealed partial class DdiAgent(HttpClient http, DdiAgentOptions options, I
         }
         await ReportAsync(device, deployment.Id, feedback, DdiValues.Execution.Proceeding, DdiValues.Finished.None, new DdiProgress(0, 1),
             [$"Downloading {artifact.Filename} ({artifact.Size} bytes)"], power);
-        var token = device.Spec.DdiToken ?? device.Id;
+        var token = device.Spec.EffectiveDdiToken;
         var download = await _downloader.DownloadAsync(device, new Uri(artifact.Links.Download.Href), token, artifact.Size, _ => Task.CompletedTask, power);
         if (download.Bytes is null)
         {
@@ -206,7 +206,7 @@ public sealed partial class DdiAgent(HttpClient http, DdiAgentOptions options, I
     {
         await device.Clock.Delay(TimeSpan.FromMilliseconds(device.Spec.LatencyMilliseconds), power);
         using var request = new HttpRequestMessage(method, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("TargetToken", device.Spec.DdiToken ?? device.Id);
+        request.Headers.Authorization = new AuthenticationHeaderValue("TargetToken", device.Spec.EffectiveDdiToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null)
         {
