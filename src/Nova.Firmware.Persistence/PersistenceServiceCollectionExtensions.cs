@@ -11,7 +11,8 @@ public static class PersistenceServiceCollectionExtensions
     {
         return provider switch
         {
-            DatabaseProvider.Sqlite => services.AddDbContext<FirmwareDbContext, SqliteFirmwareDbContext>(o => o.UseSqlite(connectionString)),
+            DatabaseProvider.Sqlite => services.AddDbContext<FirmwareDbContext, SqliteFirmwareDbContext>(o => o.UseSqlite(connectionString)
+                .AddInterceptors(new SqliteBusyTimeout(TimeSpan.FromSeconds(new SqliteConnectionStringBuilder(connectionString).DefaultTimeout)))),
             DatabaseProvider.Postgres => services.AddDbContext<FirmwareDbContext, PostgresFirmwareDbContext>(o => o.UseNpgsql(connectionString)),
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
         };
