@@ -30,7 +30,10 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
+            // Console pages post forms and uploads back to this server, and the cross-site guard wants
+            // their real Origin: under no-referrer a browser sends "Origin: null" on such posts.
+            // same-origin still tells other sites nothing.
+            headers["Referrer-Policy"] = console ? "same-origin" : "no-referrer";
             if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
             {
                 headers.ContentSecurityPolicy = apiPage ? ApiPagePolicy : console ? ConsolePolicy : DefaultPolicy;

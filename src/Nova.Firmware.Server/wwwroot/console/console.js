@@ -12,7 +12,12 @@ window.novaConsole = {
       };
       request.onload = function () { resolve({ status: request.status, body: request.responseText }); };
       request.onerror = function () { resolve({ status: 0, body: "The upload could not reach the server." }); };
-      request.send(new FormData(form));
+      // Fields left empty are not sent: the importer treats a sent field as given.
+      var data = new FormData(form);
+      Array.from(data.keys()).forEach(function (key) {
+        if (data.get(key) === "") { data.delete(key); }
+      });
+      request.send(data);
     });
   }
 };
