@@ -54,6 +54,8 @@ public sealed class AccessibilityTests(ConsoleBrowser browser, ITestOutputHelper
             ("rollout-new", "/console/rollouts/new", "#preview-title"),
             ("firmware", "/console/firmware", "[data-testid=catalog]"),
             ("diagnose", "/console/diagnose", "textarea"),
+            ("audit", "/console/audit", "[data-testid=audit]"),
+            ("accounts", "/console/accounts", "[data-testid=users]"),
         };
         foreach (var (name, path, ready) in pages)
         {
