@@ -21,3 +21,10 @@ public static class Format
 
     public static int Width(int part, int whole) => whole <= 0 ? 0 : (int)Math.Round(100.0 * part / whole);
 }
+
+/// <summary>The article section for a failure cause's wire name, as the API's job answers link it.</summary>
+public static class CauseArticle
+{
+    public static string For(string cause) =>
+        Domain.Common.WireNames.TryParse<Domain.Diagnosis.FailureCause>(cause, out var parsed) ? Articles.ArticleLinks.ForCause(parsed) : "/articles";
+}
