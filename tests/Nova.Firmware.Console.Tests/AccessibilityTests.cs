@@ -64,6 +64,7 @@ public sealed class AccessibilityTests(ConsoleBrowser browser, ITestOutputHelper
             violations.AddRange(await CheckAsync(tab, name));
         }
         // The diagnosis page with a verdict on it.
+        await tab.GoAsync("/console/diagnose");
         await tab.Page.GetByLabel("Failure log", new() { Exact = false }).FillAsync("[ERROR] : SWUPDATE failed [0] ERROR core/cpio_utils.c : copyfile : 464 : cannot write 16384 bytes: No space left on device");
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Diagnose" }).ClickAsync();
         await tab.Page.GetByTestId("diagnose-result").WaitForAsync();
