@@ -25,7 +25,9 @@ public static class ConsoleHosting
 
     public static WebApplication MapNovaConsole(this WebApplication app)
     {
-        app.MapStaticAssets();
+        // Files, not endpoints: the static-assets endpoints of a build output add a catch-all GET
+        // route, which would turn every unknown POST into a 405 instead of the API's 404.
+        app.UseStaticFiles();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         // A form post (with its antiforgery token, validated because it binds a form field): a link
         // or another site's page cannot sign anyone out.
