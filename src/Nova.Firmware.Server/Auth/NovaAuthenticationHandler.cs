@@ -19,8 +19,7 @@ public sealed class NovaAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     FirmwareDbContext db,
-    PasswordVerifier passwords,
-    SignInThrottle throttle,
+    PasswordSignIn signIn,
     IProblemDetailsService problems,
     TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -70,37 +69,25 @@ public sealed class NovaAuthenticationHandler(
         }
         var userName = decoded[..colon];
         var password = decoded[(colon + 1)..];
-        var address = Context.Connection.RemoteIpAddress;
-        if (throttle.RetryAfter(userName, address) is { } wait)
+        var result = await signIn.CheckAsync(userName, password, Context.Connection.RemoteIpAddress, Context.RequestAborted);
+        switch (result.Refusal)
         {
-            // Refused before any look-up or hashing: the same, and as cheap, for every user name.
-            Context.Items[RefusalItem] = new Refusal(StatusCodes.Status429TooManyRequests, "Too many failed sign-ins",
-                "Sign-ins for this user name or from this address failed too often; wait before trying again.", wait);
-            return AuthenticateResult.Fail("Too many failed sign-ins.");
+            case PasswordSignInRefusal.Throttled:
+                Context.Items[RefusalItem] = new Refusal(StatusCodes.Status429TooManyRequests, "Too many failed sign-ins",
+                    "Sign-ins for this user name or from this address failed too often; wait before trying again.", result.RetryAfter);
+                return AuthenticateResult.Fail("Too many failed sign-ins.");
+            case PasswordSignInRefusal.Busy:
+                Context.Items[RefusalItem] = new Refusal(StatusCodes.Status503ServiceUnavailable, "Sign-in busy",
+                    "Too many sign-ins are being checked at once; try again shortly.", result.RetryAfter);
+                return AuthenticateResult.Fail("Sign-in busy.");
+            case PasswordSignInRefusal.Invalid:
+                return AuthenticateResult.Fail("Invalid user name or password.");
+            case PasswordSignInRefusal.None:
+            default:
+                break;
         }
-        // A name that cannot be stored cannot be a user; it still costs a password check, like any unknown name.
-        var user = Domain.Common.TextRules.IsStorable(userName) && userName.Length <= 200
-            ? await db.Set<User>().AsNoTracking().SingleOrDefaultAsync(u => u.UserName == userName, Context.RequestAborted)
-            : null;
-        bool ok;
-        try
-        {
-            // A disabled user's password is checked too, so that answer takes as long as any other.
-            ok = await passwords.VerifyAsync(user, password, Context.RequestAborted) && user is { Disabled: false };
-        }
-        catch (PasswordCheckBusyException)
-        {
-            Context.Items[RefusalItem] = new Refusal(StatusCodes.Status503ServiceUnavailable, "Sign-in busy",
-                "Too many sign-ins are being checked at once; try again shortly.", TimeSpan.FromSeconds(1));
-            return AuthenticateResult.Fail("Sign-in busy.");
-        }
-        if (!ok)
-        {
-            throttle.Failed(userName, address);
-            return AuthenticateResult.Fail("Invalid user name or password.");
-        }
-        throttle.Succeeded(userName);
-        return Success(user!.UserName, user.Role, "basic", CredentialRevocations.UserSubject(user.UserName), user.UserName);
+        var user = result.User!;
+        return Success(user.UserName, user.Role, "basic", CredentialRevocations.UserSubject(user.UserName), user.UserName);
     }
 
     private async Task<AuthenticateResult> AuthenticateApiKeyAsync(string key)

@@ -37,7 +37,7 @@ public static partial class PackageEndpoints
         return api;
     }
 
-    private static async Task<Results<Created<PackageResponse>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> ImportAsync(
+    internal static async Task<Results<Created<PackageResponse>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> ImportAsync(
         HttpContext context, PackageImporter importer)
     {
         var outcome = await importer.ImportAsync(context, context.RequestAborted);
@@ -51,7 +51,7 @@ public static partial class PackageEndpoints
         };
     }
 
-    private static async Task<Results<Ok<PackageListResponse>, ValidationProblem>> ListAsync(
+    internal static async Task<Results<Ok<PackageListResponse>, ValidationProblem>> ListAsync(
         PackageStore store, string? vendor, string? model, string? kind, int? page, int? pageSize, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -68,7 +68,7 @@ public static partial class PackageEndpoints
         return TypedResults.Ok(new PackageListResponse(result.Items.Select(PackageResponse.From).ToList(), result.Page, result.PageSize, result.Total));
     }
 
-    private static async Task<Results<Ok<CompatiblePackagesResponse>, ValidationProblem>> CompatibleAsync(
+    internal static async Task<Results<Ok<CompatiblePackagesResponse>, ValidationProblem>> CompatibleAsync(
         PackageStore store, string? vendor, string? model, string? hardwareRevision, string? soc, string? kind, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -113,13 +113,13 @@ public static partial class PackageEndpoints
         }
     }
 
-    private static async Task<Results<Ok<PackageResponse>, ProblemHttpResult>> GetAsync(Guid id, PackageStore store, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<PackageResponse>, ProblemHttpResult>> GetAsync(Guid id, PackageStore store, CancellationToken cancellationToken)
     {
         var package = await store.FindAsync(id, cancellationToken);
         return package is null ? NotFound(id) : TypedResults.Ok(PackageResponse.From(package));
     }
 
-    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> DownloadAsync(
+    internal static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> DownloadAsync(
         Guid id, PackageStore store, BlobStore blobs, HttpContext context, Telemetry.DeviceApiMetrics metrics, CancellationToken cancellationToken)
     {
         var package = await store.FindAsync(id, cancellationToken);
@@ -140,7 +140,7 @@ public static partial class PackageEndpoints
             lastModified: package.ImportedAt, entityTag: new EntityTagHeaderValue($"\"{package.Sha256}\""), enableRangeProcessing: true);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         Guid id, PackageStore store, BlobStore blobs, FirmwareDbContext db, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         // Device jobs point at their package: the record of what was flashed stays whole.

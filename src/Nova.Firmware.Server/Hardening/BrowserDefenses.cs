@@ -14,18 +14,29 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
     /// <summary>The API page (Swagger UI) loads its own scripts and inline styles, from this server only.</summary>
     public const string ApiPagePolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+    /// <summary>
+    /// The web console: its own scripts and styles (Blazor's, the console's), its circuit's WebSocket
+    /// to this server, forms posting back to this server; inline style attributes (grid layout).
+    /// </summary>
+    public const string ConsolePolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
     public Task InvokeAsync(HttpContext context)
     {
         var apiPage = context.Request.Path.StartsWithSegments("/api", out var rest) && !rest.StartsWithSegments("/v1");
+        var console = WebConsole.ConsoleAuthentication.IsConsolePath(context.Request.Path)
+            || context.Request.Path.StartsWithSegments("/_framework") || context.Request.Path.StartsWithSegments("/_content");
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
+            // Console pages post forms and uploads back to this server, and the cross-site guard wants
+            // their real Origin: under no-referrer a browser sends "Origin: null" on such posts.
+            // same-origin still tells other sites nothing.
+            headers["Referrer-Policy"] = console ? "same-origin" : "no-referrer";
             if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
             {
-                headers.ContentSecurityPolicy = apiPage ? ApiPagePolicy : DefaultPolicy;
+                headers.ContentSecurityPolicy = apiPage ? ApiPagePolicy : console ? ConsolePolicy : DefaultPolicy;
             }
             return Task.CompletedTask;
         });
@@ -47,7 +58,9 @@ public sealed partial class CrossSiteRequestGuard(RequestDelegate next, IOptions
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!IsStateChange(request) || !request.Path.StartsWithSegments(Auditing.AuditMiddleware.ApiPrefix, StringComparison.OrdinalIgnoreCase))
+        // The console's forms and circuit carry its sign-in cookie like the API does: guarded alike.
+        if (!IsStateChange(request) || !(request.Path.StartsWithSegments(Auditing.AuditMiddleware.ApiPrefix, StringComparison.OrdinalIgnoreCase)
+            || WebConsole.ConsoleAuthentication.IsConsolePath(request.Path)))
         {
             await next(context);
             return;

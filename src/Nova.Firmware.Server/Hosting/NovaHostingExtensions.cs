@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
 using Nova.Firmware.Drivers.Ddi;
 using Nova.Firmware.Drivers.Onvif;
 using Microsoft.Extensions.Options;
@@ -9,6 +8,7 @@ using Nova.Firmware.Server.Ddi;
 using Nova.Firmware.Server.Packages;
 using Nova.Firmware.Server.Auditing;
 using Nova.Firmware.Server.Auth;
+using Nova.Firmware.Server.WebConsole;
 using Nova.Firmware.Server.Credentials;
 using Nova.Firmware.Server.Endpoints;
 using Nova.Firmware.Server.Endpoints.Management.Discovery;
@@ -48,13 +48,14 @@ public static class NovaHostingExtensions
         services.AddHealthChecks();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
 
-        services.AddAuthentication(NovaAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, NovaAuthenticationHandler>(NovaAuthenticationHandler.SchemeName, null);
+        // Basic and Bearer for the API, and the web console's sign-in cookie (Console/ConsoleAuthentication.cs).
+        services.AddNovaCredentials();
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Viewer, p => p.RequireRole(Policies.Viewer))
             .AddPolicy(Policies.Operator, p => p.RequireRole(Policies.Operator))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Policies.Admin));
         services.AddSingleton<PasswordVerifier>();
+        services.AddScoped<PasswordSignIn>();
         services.AddNovaHardening(builder.Configuration);
 
         services.AddSingleton<IPackageBlobs, PackageBlobIntegrity>();
@@ -83,6 +84,7 @@ public static class NovaHostingExtensions
         services.AddSingleton(_ => Articles.ArticleLibrary.LoadEmbedded());
         services.AddRmaBundles(builder.Configuration);
         services.AddNovaTelemetry(builder.Configuration);
+        builder.AddNovaConsole();
         return builder;
     }
 
@@ -107,6 +109,8 @@ public static class NovaHostingExtensions
         // After the audit, so a refused cross-site request is on record with its caller.
         app.UseMiddleware<CrossSiteRequestGuard>();
         app.UseAuthorization();
+        // Console forms (sign-in, sign-out). API endpoints bind no forms, so none of them is affected.
+        app.UseAntiforgery();
 
         app.MapHealthChecks("/healthz");
         app.MapNovaMetrics();
@@ -122,6 +126,7 @@ public static class NovaHostingExtensions
         api.MapManagementEndpoints();
         app.MapDeviceFacingEndpoints();
         app.MapPublicPages();
+        app.MapNovaConsole();
         return app;
     }
 }

@@ -152,6 +152,30 @@ public sealed class DeviceEndpointsTests
         Assert.Equal(7, beyond.Total);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabases.All), MemberType = typeof(TestDatabases))]
+    public async Task List_SortedByNameDescending_PagesInThatOrderWithControllerIdBreakingTies(DatabaseProvider provider)
+    {
+        await using var server = await NovaServer.StartAsync(provider);
+        using var client = server.CreateAdminClient();
+        var site = DeviceRequestBuilder.UniqueSite();
+        // Two devices share a name: the controller id decides between them, so pages stay stable.
+        foreach (var (n, name) in new[] { (1, "beta"), (2, "alpha"), (3, "gamma"), (4, "beta"), (5, "delta") })
+        {
+            var created = await client.PostAsJsonAsync("/api/v1/devices", DeviceRequestBuilder.Camera(site) with { ControllerId = $"{site}-{n}", Name = name });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var seen = new List<string>();
+        for (var page = 1; page <= 3; page++)
+        {
+            var result = await client.GetFromJsonAsync<Paged<DeviceResponse>>($"/api/v1/devices?site={site}&sort=-name&page={page}&pageSize=2");
+            seen.AddRange(result!.Items.Select(d => $"{d.Name}/{d.ControllerId[(site.Length + 1)..]}"));
+        }
+
+        Assert.Equal(["gamma/3", "delta/5", "beta/1", "beta/4", "alpha/2"], seen);
+    }
+
     [Fact]
     public async Task Create_InvalidFields_ReturnsFieldLevelErrorsAndStoresNothing()
     {
@@ -194,6 +218,8 @@ public sealed class DeviceEndpointsTests
     [InlineData("health=asleep", "health")]
     [InlineData("page=0", "page")]
     [InlineData("pageSize=501", "pageSize")]
+    [InlineData("sort=colour", "sort")]
+    [InlineData("sort=--name", "sort")]
     public async Task List_BadQuery_Returns400NamingTheParameter(string query, string field)
     {
         await using var server = await NovaServer.StartAsync();

@@ -22,7 +22,7 @@ public static class JobEndpoints
         return api;
     }
 
-    private static async Task<IResult> CreateAsync(Guid deviceId, CreateJobRequest request, DeviceJobService jobs, ClaimsPrincipal user, CancellationToken ct)
+    internal static async Task<IResult> CreateAsync(Guid deviceId, CreateJobRequest request, DeviceJobService jobs, ClaimsPrincipal user, CancellationToken ct)
     {
         if (request.PackageId == Guid.Empty)
         {
@@ -41,7 +41,7 @@ public static class JobEndpoints
         };
     }
 
-    private static async Task<IResult> GetAsync(long id, FirmwareDbContext db, CancellationToken ct)
+    internal static async Task<IResult> GetAsync(long id, FirmwareDbContext db, CancellationToken ct)
     {
         var job = await db.Set<DeviceJob>().AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, ct);
         if (job is null)
@@ -52,7 +52,7 @@ public static class JobEndpoints
         return TypedResults.Ok(JobResponse.From(job, timeline));
     }
 
-    private static async Task<IResult> ListAsync(FirmwareDbContext db, Guid? deviceId, string? status, int? page, int? pageSize, CancellationToken ct)
+    internal static async Task<IResult> ListAsync(FirmwareDbContext db, Guid? deviceId, string? status, int? page, int? pageSize, CancellationToken ct)
     {
         var query = db.Set<DeviceJob>().AsNoTracking();
         if (deviceId is { } d)
@@ -76,7 +76,7 @@ public static class JobEndpoints
         return TypedResults.Ok(new { items = items.Select(j => JobResponse.From(j)), page = number, pageSize = size, total });
     }
 
-    private static async Task<IResult> CancelAsync(long id, DeviceJobService jobs, ClaimsPrincipal user, CancellationToken ct)
+    internal static async Task<IResult> CancelAsync(long id, DeviceJobService jobs, ClaimsPrincipal user, CancellationToken ct)
     {
         Telemetry.RequestTags.Tag(id, null);
         return await jobs.CancelAsync(id, user.Identity?.Name ?? "unknown", ct) switch

@@ -70,14 +70,14 @@ public static class DeviceEndpoints
                 d.ControllerId.ToLower().Contains(q) || d.Serial.ToLower().Contains(q) || d.Model.ToLower().Contains(q)
                 || (d.Name != null && d.Name.ToLower().Contains(q)) || (d.Address != null && d.Address.ToLower().Contains(q)));
         }
+        var ordered = DeviceSort.Apply(devices, query.Sort, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
         var total = await devices.CountAsync(cancellationToken);
-        // controllerId is unique, so this order is total and pages never overlap or skip.
-        var items = await devices.OrderBy(d => d.ControllerId)
+        var items = await ordered!
             .Skip((page - 1) * pageSize).Take(pageSize)
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new Paged<DeviceResponse>(items.Select(d => d.ToResponse()).ToList(), page, pageSize, total));

@@ -24,7 +24,7 @@ public static class RecoveryEndpoints
         return api;
     }
 
-    private static async Task<IResult> ListAsync(FirmwareDbContext db, Guid? deviceId, string? rung, bool? active, int? page, int? pageSize, CancellationToken ct)
+    internal static async Task<IResult> ListAsync(FirmwareDbContext db, Guid? deviceId, string? rung, bool? active, int? page, int? pageSize, CancellationToken ct)
     {
         var query = db.Set<RecoveryRun>().AsNoTracking();
         if (deviceId is { } d)
@@ -54,7 +54,7 @@ public static class RecoveryEndpoints
         return TypedResults.Ok(new { items = items.Select(r => RecoveryRunResponse.From(r, tasks.TryGetValue(r.Id, out var t) ? t : null)), page = number, pageSize = size, total });
     }
 
-    private static async Task<IResult> GetAsync(long id, FirmwareDbContext db, CancellationToken ct)
+    internal static async Task<IResult> GetAsync(long id, FirmwareDbContext db, CancellationToken ct)
     {
         var run = await db.Set<RecoveryRun>().AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
         if (run is null)
@@ -65,7 +65,7 @@ public static class RecoveryEndpoints
         return TypedResults.Ok(RecoveryRunResponse.From(run, task));
     }
 
-    private static async Task<IResult> JobDiagnosisAsync(long id, FirmwareDbContext db, CancellationToken ct)
+    internal static async Task<IResult> JobDiagnosisAsync(long id, FirmwareDbContext db, CancellationToken ct)
     {
         var job = await db.Set<Domain.Jobs.DeviceJob>().AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, ct);
         if (job is null)
@@ -89,16 +89,16 @@ public static class RecoveryEndpoints
         });
     }
 
-    private static async Task<IResult> ApproveAsync(long id, RecoveryService recovery, ClaimsPrincipal user, CancellationToken ct) =>
+    internal static async Task<IResult> ApproveAsync(long id, RecoveryService recovery, ClaimsPrincipal user, CancellationToken ct) =>
         ToResult(await recovery.ApproveAsync(id, Who(user), ct), id);
 
-    private static async Task<IResult> RejectAsync(long id, RecoveryService recovery, ClaimsPrincipal user, CancellationToken ct) =>
+    internal static async Task<IResult> RejectAsync(long id, RecoveryService recovery, ClaimsPrincipal user, CancellationToken ct) =>
         ToResult(await recovery.RejectAsync(id, Who(user), ct), id);
 
-    private static async Task<IResult> CloseAsync(long id, RecoveryNoteRequest? request, RecoveryService recovery, ClaimsPrincipal user, CancellationToken ct) =>
+    internal static async Task<IResult> CloseAsync(long id, RecoveryNoteRequest? request, RecoveryService recovery, ClaimsPrincipal user, CancellationToken ct) =>
         ToResult(await recovery.CloseAsync(id, Who(user), request?.Note, ct), id);
 
-    private static async Task<IResult> ReattemptAsync(long id, ReattemptRequest? request, RecoveryService recovery, ClaimsPrincipal user, CancellationToken ct)
+    internal static async Task<IResult> ReattemptAsync(long id, ReattemptRequest? request, RecoveryService recovery, ClaimsPrincipal user, CancellationToken ct)
     {
         if (request?.Reattempt is not { } reattempt)
         {

@@ -24,7 +24,7 @@ public static class TechnicianTaskEndpoints
         return api;
     }
 
-    private static async Task<IResult> ListAsync(FirmwareDbContext db, string? status, Guid? deviceId, int? page, int? pageSize, CancellationToken ct)
+    internal static async Task<IResult> ListAsync(FirmwareDbContext db, string? status, Guid? deviceId, int? page, int? pageSize, CancellationToken ct)
     {
         var query = db.Set<TechnicianTask>().AsNoTracking();
         if (status is not null)
@@ -50,7 +50,7 @@ public static class TechnicianTaskEndpoints
         return TypedResults.Ok(new { items = items.Select(t => TechnicianTaskResponse.From(t, photos.GetValueOrDefault(t.Id, []))), page = number, pageSize = size, total });
     }
 
-    private static async Task<IResult> GetAsync(long id, FirmwareDbContext db, CancellationToken ct)
+    internal static async Task<IResult> GetAsync(long id, FirmwareDbContext db, CancellationToken ct)
     {
         var task = await db.Set<TechnicianTask>().AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, ct);
         if (task is null)
@@ -74,13 +74,13 @@ public static class TechnicianTaskEndpoints
         }, r.Size)).ToList());
     }
 
-    private static async Task<IResult> CompleteAsync(long id, RecoveryNoteRequest? request, RecoveryService recovery, ClaimsPrincipal user, CancellationToken ct) =>
+    internal static async Task<IResult> CompleteAsync(long id, RecoveryNoteRequest? request, RecoveryService recovery, ClaimsPrincipal user, CancellationToken ct) =>
         RecoveryEndpoints.ToTaskResult(await recovery.CompleteTaskAsync(id, RecoveryEndpoints.Who(user), request?.Note, ct), id);
 
-    private static async Task<IResult> FailAsync(long id, RecoveryNoteRequest? request, RecoveryService recovery, ClaimsPrincipal user, CancellationToken ct) =>
+    internal static async Task<IResult> FailAsync(long id, RecoveryNoteRequest? request, RecoveryService recovery, ClaimsPrincipal user, CancellationToken ct) =>
         RecoveryEndpoints.ToTaskResult(await recovery.FailTaskAsync(id, RecoveryEndpoints.Who(user), request?.Note, ct), id);
 
-    private static async Task<IResult> UploadPhotoAsync(long id, HttpRequest request, string? fileName, string? caption, RecoveryService recovery, ClaimsPrincipal user, CancellationToken ct)
+    internal static async Task<IResult> UploadPhotoAsync(long id, HttpRequest request, string? fileName, string? caption, RecoveryService recovery, ClaimsPrincipal user, CancellationToken ct)
     {
         if (request.ContentLength > RecoveryService.MaxPhotoBytes)
         {
@@ -106,7 +106,7 @@ public static class TechnicianTaskEndpoints
         return TypedResults.Created($"/api/v1/technician-tasks/{id}/photos/{photo.Id}", TechnicianPhotoResponse.From(photo, photo.Content.LongLength));
     }
 
-    private static async Task<IResult> PhotoAsync(long id, long photoId, FirmwareDbContext db, CancellationToken ct)
+    internal static async Task<IResult> PhotoAsync(long id, long photoId, FirmwareDbContext db, CancellationToken ct)
     {
         var photo = await db.Set<TechnicianPhoto>().AsNoTracking().SingleOrDefaultAsync(p => p.Id == photoId && p.TaskId == id, ct);
         return photo is null

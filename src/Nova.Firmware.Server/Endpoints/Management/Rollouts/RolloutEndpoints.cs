@@ -35,7 +35,7 @@ public static class RolloutEndpoints
         return api;
     }
 
-    private static async Task<IResult> CreateAsync(CreateRolloutRequest request, RolloutService rollouts, RolloutProgressReader progress, ClaimsPrincipal user, CancellationToken ct)
+    internal static async Task<IResult> CreateAsync(CreateRolloutRequest request, RolloutService rollouts, RolloutProgressReader progress, ClaimsPrincipal user, CancellationToken ct)
     {
         var packageIds = request.PackageIds ?? (request.PackageId is { } one ? [one] : []);
         if (request.PackageIds is not null && request.PackageId is not null)
@@ -59,7 +59,7 @@ public static class RolloutEndpoints
         return TypedResults.Created($"/api/v1/rollouts/{rollout.Id}", RolloutResponse.From(rollout, await progress.ReadAsync(rollout, ct)));
     }
 
-    private static async Task<IResult> ListAsync(FirmwareDbContext db, string? status, int? page, int? pageSize, CancellationToken ct)
+    internal static async Task<IResult> ListAsync(FirmwareDbContext db, string? status, int? page, int? pageSize, CancellationToken ct)
     {
         var errors = Paging.Check(page, pageSize, out var number, out var size);
         var query = db.Set<Rollout>().AsNoTracking();
@@ -83,13 +83,13 @@ public static class RolloutEndpoints
         return TypedResults.Ok(new Paged<RolloutResponse>([.. items.Select(r => RolloutResponse.From(r, null))], number, size, total));
     }
 
-    private static async Task<IResult> GetAsync(long id, FirmwareDbContext db, RolloutProgressReader progress, CancellationToken ct)
+    internal static async Task<IResult> GetAsync(long id, FirmwareDbContext db, RolloutProgressReader progress, CancellationToken ct)
     {
         var rollout = await db.Set<Rollout>().AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
         return rollout is null ? NotFound(id) : TypedResults.Ok(RolloutResponse.From(rollout, await progress.ReadAsync(rollout, ct)));
     }
 
-    private static async Task<IResult> DevicesAsync(long id, FirmwareDbContext db, string? state, int? wave, int? page, int? pageSize, CancellationToken ct)
+    internal static async Task<IResult> DevicesAsync(long id, FirmwareDbContext db, string? state, int? wave, int? page, int? pageSize, CancellationToken ct)
     {
         if (!await db.Set<Rollout>().AnyAsync(r => r.Id == id, ct))
         {
@@ -125,7 +125,7 @@ public static class RolloutEndpoints
             x.m.Cause?.ToWire(), x.m.BlockingCheck?.ToWire(), x.m.Reason, x.m.UpdatedAt))], number, size, total));
     }
 
-    private static async Task<IResult> ActAsync(Task<RolloutActionResult> action)
+    internal static async Task<IResult> ActAsync(Task<RolloutActionResult> action)
     {
         var result = await action;
         return result.Error switch
