@@ -2,7 +2,7 @@
 """The two halves of bench/rollout/run.sh.
 
     rollout.py enrol SERVER_URL ADMIN_PASSWORD COUNT
-        One CSV import of COUNT gateways, then each device's DDI token (its controller id), a few
+        One CSV import of COUNT gateways, then each device's DDI token (the simulator's default, <id>-sim-target-token), a few
         connections in parallel.
     rollout.py run SERVER_URL ADMIN_PASSWORD COUNT SIM_URL SERVER_PID SIM_PID CONCURRENCY SCALE WRITE BOOT ACTIVE_POLL
         Imports one image, creates and starts a one-wave rollout with CONCURRENCY at once, waits for
@@ -77,7 +77,7 @@ if mode == "enrol":
                 if not work:
                     return
                 device_id, controller = work.pop()
-            call(c, "POST", f"/api/v1/devices/{device_id}/ddi-token", {"token": controller})
+            call(c, "POST", f"/api/v1/devices/{device_id}/ddi-token", {"token": f"{controller}-sim-target-token"})
 
     threads = [threading.Thread(target=worker) for _ in range(8)]
     for t in threads:

@@ -47,7 +47,7 @@ ASPNETCORE_ENVIRONMENT=Production Nova__DataDirectory="$WORK/data" Nova__AdminPa
 SERVER_PID=$!; PIDS+=($SERVER_PID)
 wait_up "http://127.0.0.1:$SERVER_PORT/healthz" "the server"
 
-# Device ids double as their DDI tokens (the simulator's default), so they are 16 characters or more.
+# Each gateway sends the simulator's default token, <id>-sim-target-token, as enrolled above.
 cat >"$WORK/fleet.yaml" <<YAML
 timeScale: $TIME_SCALE
 ddi:
