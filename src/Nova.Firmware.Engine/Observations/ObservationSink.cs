@@ -67,9 +67,14 @@ public sealed class ObservationSink(FirmwareDbContext db, JobWakeup wakeup, Time
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.NextActionAt, now), ct);
         if (jobs.Count > 0)
         {
-            // Due now: whichever replica's loop looks next steps the job with this news.
+            // Due now: whichever replica's loop looks next steps the job with this news. "Now" is
+            // read after the entries are committed: a step that began before the commit (and so
+            // may not have seen them) began before this instant, and its release keeps the job
+            // due (DeviceJobStore.ReleaseAsync); the instant the entries were stamped with could
+            // be earlier than that step's start.
+            var due = time.GetUtcNow();
             await db.Set<DeviceJob>().Where(j => jobs.Contains(j.Id) && j.ActiveDeviceId != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.NextActionAt, now), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.NextActionAt, due), ct);
             wakeup.Wake();
         }
         return jobs;

@@ -135,6 +135,7 @@ public sealed partial class SimulatedDevice
             _stagedRetryUsed = false;
             BootsToLastGoodBoot = _bootsSinceGood;
             _bootsSinceGood = 0;
+            _bootedSlot = slot;
             if (StagedImage is { } staged && staged.Sha256 == slot.Image?.Sha256)
             {
                 StagedImage = null;

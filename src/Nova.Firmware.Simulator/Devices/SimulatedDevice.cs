@@ -98,8 +98,14 @@ public sealed partial class SimulatedDevice
     public FlashSlot ActiveSlot => Slots.First(slot => slot.Name == Bootloader.BootSlot);
     public FlashSlot? InactiveSlot => Slots.FirstOrDefault(slot => slot.Name != Bootloader.BootSlot);
 
-    /// <summary>The version the device is really running (null when it is not up).</summary>
-    public string? RunningVersion => Mode == DeviceMode.Normal ? ActiveSlot.Version : null;
+    /// <summary>
+    /// The version the device is really running (null when it is not up): that of the slot it last
+    /// booted, not the slot the bootloader will try next. Between an install and its reboot the
+    /// device still runs the old version.
+    /// </summary>
+    public string? RunningVersion => Mode == DeviceMode.Normal ? (_bootedSlot ?? ActiveSlot).Version : null;
+
+    private FlashSlot? _bootedSlot;
 
     public double DrawWatts => Mode switch
     {
