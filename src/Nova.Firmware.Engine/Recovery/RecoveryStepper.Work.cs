@@ -38,12 +38,23 @@ public sealed partial class RecoveryStepper
             return;
         }
         var offered = s.Driver is not null && s.Driver.CanCleanUp(s.Device);
+        if (free is null && s.Now < s.Run.RungDeadline)
+        {
+            // No measurement yet (a pull device reports its storage when it next polls): a shortfall
+            // computed against "nothing free" would send the technician after bytes that may not be missing.
+            await KeepAsync(s, $"Waiting for the device to report its free space: {needed} bytes needed.", null, ct);
+            return;
+        }
         if (!offered || s.Now >= s.Run.RungDeadline)
         {
-            var shortfall = needed - (free ?? 0);
-            var why = offered ? "after the device's clean-up" : "the device offers no clean-up: sign in to its web UI (or serial console) and clear log partitions, old firmware backups or uploaded snapshots, then retry";
-            await MoveAsync(s, To(s, RecoveryRung.Blocked,
-                $"Still short of space {why}: {free?.ToString() ?? "unknown"} bytes free, {needed} needed, {shortfall} bytes missing.")
+            long? shortfall = free is { } f ? needed - f : null;
+            var what = free is null
+                ? $"Free space unknown (the device did not report it within the clean-up wait), {needed} bytes needed"
+                : $"Still short of space: {free} bytes free, {needed} needed, {shortfall} bytes missing";
+            var why = offered
+                ? " after the device's clean-up."
+                : ". The device offers no clean-up: sign in to its web UI (or serial console) and clear log partitions, old firmware backups or uploaded snapshots, then retry.";
+            await MoveAsync(s, To(s, RecoveryRung.Blocked, what + why)
                 with { Apply = r => { r.BlockingCheck = PreflightCheck.Space; r.ShortfallBytes = shortfall; } }, ct);
             return;
         }

@@ -338,8 +338,8 @@ internal sealed class EngineHarness : IAsyncDisposable
         await db.Set<Device>().Where(d => d.Id == deviceId).ExecuteUpdateAsync(s => s.SetProperty(d => d.Health.LastSeenAt, now));
     });
 
-    /// <summary>Sets the device's free space directly (as a configData report of freeBytes would).</summary>
-    public Task SetFreeBytesAsync(Guid deviceId, long free) => WithDbAsync(async db =>
+    /// <summary>Sets the device's free space directly (as a configData report of freeBytes would); null: never measured.</summary>
+    public Task SetFreeBytesAsync(Guid deviceId, long? free) => WithDbAsync(async db =>
     {
         var now = Now;
         await db.Set<Device>().Where(d => d.Id == deviceId).ExecuteUpdateAsync(s => s.SetProperty(d => d.Storage.FreeBytes, free).SetProperty(d => d.Health.LastSeenAt, now));

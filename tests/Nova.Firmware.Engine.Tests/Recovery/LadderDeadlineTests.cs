@@ -231,4 +231,47 @@ public sealed class LadderDeadlineTests
         Assert.Null(blocked.RetryJobId);
         Assert.Single(engine.Push.CleanUpRequests);
     }
+
+    [Fact]
+    public async Task CleaningUp_FreeSpaceNotYetReported_WaitsForTheMeasurementInsteadOfBlockingAgainstZero()
+    {
+        await using var engine = await StartAsync();
+        engine.Push.Cleans = false;
+        var (device, job, run) = await engine.FailPushJobAsync(null, "ERROR : No space left on device");
+        await engine.SetFreeBytesAsync(device.Id, null);
+        await engine.StepRecoveryUntilIdleAsync();
+        var waiting = await engine.RunAsync(run.Id);
+        Assert.Equal(RecoveryRung.CleaningUp, waiting.Rung);
+        Assert.Contains("report its free space", waiting.StatusReason, StringComparison.Ordinal);
+
+        const long free = 40_000;
+        await engine.SetFreeBytesAsync(device.Id, free);
+        engine.AdvanceTo(engine.Now + Second);
+        await engine.StepRecoveryUntilIdleAsync();
+        var blocked = await engine.RunAsync(run.Id);
+        Assert.Equal(RecoveryRung.Blocked, blocked.Rung);
+        var needed = engine.Options.Preflight.RequiredFreeBytes((await engine.PackageAsync(job.PackageId)).Size);
+        Assert.Equal(needed - free, blocked.ShortfallBytes);
+        Assert.Contains("clear log partitions", blocked.StatusReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CleaningUp_FreeSpaceNeverReported_BlocksAtTheDeadlineWithoutInventingAShortfall()
+    {
+        await using var engine = await StartAsync();
+        engine.Push.Cleans = false;
+        var (device, _, run) = await engine.FailPushJobAsync(null, "ERROR : No space left on device");
+        await engine.SetFreeBytesAsync(device.Id, null);
+        await engine.StepRecoveryUntilIdleAsync();
+        var cleaning = await engine.RunAsync(run.Id);
+        Assert.Equal(RecoveryRung.CleaningUp, cleaning.Rung);
+
+        engine.AdvanceTo(cleaning.RungStartedAt + engine.Recovery.CleanUpWait + Second);
+        await engine.StepRecoveryUntilIdleAsync();
+        var blocked = await engine.RunAsync(run.Id);
+        Assert.Equal(RecoveryRung.Blocked, blocked.Rung);
+        Assert.Equal(Domain.Preflight.PreflightCheck.Space, blocked.BlockingCheck);
+        Assert.Null(blocked.ShortfallBytes);
+        Assert.Contains("Free space unknown", blocked.StatusReason, StringComparison.Ordinal);
+    }
 }
