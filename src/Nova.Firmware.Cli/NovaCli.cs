@@ -24,6 +24,7 @@ public static class NovaCli
         root.Subcommands.Add(JobCommands.Create(commands));
         root.Subcommands.Add(DiagnoseCommand.Create(commands));
         root.Subcommands.Add(RolloutCommands.Create(commands));
+        root.Subcommands.Add(RecoveryCommands.Create(commands));
         root.Subcommands.Add(TaskCommands.Create(commands));
         root.Subcommands.Add(RmaCommands.Create(commands));
         root.Subcommands.Add(DiscoverCommand.Create(commands));

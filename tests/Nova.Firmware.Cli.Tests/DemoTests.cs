@@ -32,6 +32,8 @@ public sealed partial class DemoTests
         Assert.Equal(1, int.Parse(end.Groups["blocked"].Value, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(57, int.Parse(end.Groups["succeeded"].Value, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Contains("blocked by check: space 1", text, StringComparison.Ordinal);
+        // The gateway whose download arrived damaged failed once; the recovery ladder's retry repaired it.
+        Assert.Matches(@"Recovery run \d+ \(gw-yard-00007\): checksum-mismatch, now recovered\.", text);
     }
 
     [Fact]

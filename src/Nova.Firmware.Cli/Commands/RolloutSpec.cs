@@ -19,14 +19,30 @@ public sealed class RolloutSpec
     public Option<int?> SuccessGate { get; } = new("--success-gate") { Description = "Percent of a wave that must succeed before the next opens (default 90)" };
     public Option<int?> MaxConcurrent { get; } = new("--max-concurrent") { Description = "Device jobs at once (default 50)" };
     public Option<int?> MaxAttempts { get; } = new("--max-attempts") { Description = "Jobs per device in all (default 3)" };
+    public Option<TimeSpan?> RetryBackoff { get; } = new("--retry-backoff") { Description = "Wait before a device's first retry, hh:mm:ss; doubles each time (default 00:05:00)" };
     public Option<bool> ApproveEachWave { get; } = new("--approve-each-wave") { Description = "Wait for 'novafw rollouts approve' after each wave" };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Packages, Devices, Vendor, Model, Revision, Site, Tags, CurrentVersion, Canaries, WaveSize, WavePercent, SuccessGate, MaxConcurrent, MaxAttempts, ApproveEachWave })
+        foreach (var option in new Option[] { Packages, Devices, Vendor, Model, Revision, Site, Tags, CurrentVersion, Canaries, WaveSize, WavePercent, SuccessGate, MaxConcurrent, MaxAttempts, RetryBackoff, ApproveEachWave })
         {
             command.Options.Add(option);
         }
+    }
+
+    /// <summary>The retry policy's fields that were given; the server's defaults fill the others.</summary>
+    private Dictionary<string, object>? Retry(Invocation inv)
+    {
+        var retry = new Dictionary<string, object>();
+        if (inv.Get(MaxAttempts) is { } attempts)
+        {
+            retry["maxAttempts"] = attempts;
+        }
+        if (inv.Get(RetryBackoff) is { } backoff)
+        {
+            retry["backoff"] = backoff.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return retry.Count == 0 ? null : retry;
     }
 
     /// <summary>The request body; the server checks the values and names any it refuses.</summary>
@@ -50,7 +66,7 @@ public sealed class RolloutSpec
         {
             ["canaryCount"] = inv.Get(Canaries), ["waveSize"] = inv.Get(WaveSize), ["wavePercent"] = inv.Get(WavePercent),
             ["successGatePercent"] = inv.Get(SuccessGate), ["maxConcurrent"] = inv.Get(MaxConcurrent), ["approveEachWave"] = inv.Get(ApproveEachWave),
-            ["retry"] = inv.Get(MaxAttempts) is { } attempts ? new { maxAttempts = attempts } : null,
+            ["retry"] = Retry(inv),
         };
         foreach (var unset in strategy.Where(p => p.Value is null).Select(p => p.Key).ToList())
         {

@@ -14,15 +14,20 @@ public static class DemoFleet
 {
     public const string Site = "demo";
 
+    /// <summary>The gateway whose first download arrives damaged: its flash fails and the recovery ladder repairs it.</summary>
+    public const string DamagedDownload = "gw-yard-00007";
+
     /// <summary>
     /// Faults armed at start, beside the ones the fleet file describes (gw-careless, gw-full): two
     /// gateways lose their connection halfway through the download once and resume with a Range
-    /// request, as SWUpdate does. The rollout still ends with them updated.
+    /// request, as SWUpdate does; one receives a download with flipped bytes, refuses it on its hash,
+    /// and the recovery ladder's retry (a fresh download) brings it to the new version.
     /// </summary>
     private static readonly (string Id, FaultRequest Fault)[] Faults =
     [
         ("gw-yard-00002", new FaultRequest(FaultKind.ConnectionDrop, Percent: 50, Count: 1)),
         ("gw-edge-00003", new FaultRequest(FaultKind.ConnectionDrop, Percent: 50, Count: 1)),
+        (DamagedDownload, new FaultRequest(FaultKind.CorruptBytes, Count: 3)),
     ];
 
     /// <summary>Arms <see cref="Faults"/> on the devices of them the fleet has; returns their ids.</summary>

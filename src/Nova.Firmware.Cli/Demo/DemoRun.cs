@@ -43,7 +43,8 @@ public sealed class DemoRun(CliContext context, DemoRun.Options options)
             Step($"Server listening on {_server}; {devices.Count} simulated devices powered on ({fleet.TimeScale.ToString(CultureInfo.InvariantCulture)} simulated seconds per second).");
             if (host.FaultyDevices.Count > 0)
             {
-                Step($"Armed: {string.Join(" and ", host.FaultyDevices)} lose their connection halfway through the download once (they resume); "
+                Step($"Armed: {string.Join(", ", host.FaultyDevices.Where(d => d != DemoFleet.DamagedDownload))} lose their connection halfway through the download once (they resume); "
+                    + $"{DemoFleet.DamagedDownload}'s first download arrives damaged (the recovery ladder retries it); "
                     + "gw-careless flashes whatever it gets; gw-full has no room for an update.");
             }
             _apiKey = await CreateApiKeyAsync(host, ct);
@@ -64,7 +65,9 @@ public sealed class DemoRun(CliContext context, DemoRun.Options options)
             Step("Every gateway has polled the server.");
 
             var created = await CliAsync("", ct, ["rollouts", "create", "--name", "Demo: next firmware for the whole site", "--site", DemoFleet.Site,
-                "--canaries", "6", "--wave-percent", "50", "--success-gate", "80", "--max-concurrent", "20", "--max-attempts", "1", "--json",
+                "--canaries", "6", "--wave-percent", "50", "--success-gate", "80", "--max-concurrent", "20",
+                // One more attempt, soon: a device the recovery ladder repaired is counted succeeded at its retry.
+                "--max-attempts", "2", "--retry-backoff", "00:00:15", "--json",
                 .. packageIds.SelectMany(id => new[] { "--package", id })]);
             var rollout = JsonDocument.Parse(created).RootElement;
             var id = rollout.S("id")!;
@@ -90,6 +93,7 @@ public sealed class DemoRun(CliContext context, DemoRun.Options options)
             var final = JsonDocument.Parse(await CliAsync("", ct, "rollouts", "show", id, "--json")).RootElement;
             Step($"Demo rollout {id} {final.S("status")}: {final.I("progress", "byState", "succeeded")} succeeded, {final.I("progress", "byState", "failed")} failed, "
                 + $"{final.I("progress", "byState", "blocked")} blocked, {final.I("progress", "byState", "skipped")} skipped of {final.I("progress", "total")}.");
+            await PrintRecoveriesAsync(ct);
             return watched;
         }
         finally
@@ -101,6 +105,24 @@ public sealed class DemoRun(CliContext context, DemoRun.Options options)
         }
     }
 
+    /// <summary>What the recovery ladder did during the rollout: one line per run.</summary>
+    private async Task PrintRecoveriesAsync(CancellationToken ct)
+    {
+        var runs = JsonDocument.Parse(await CliAsync("", ct, "recoveries", "list", "--json")).RootElement.Items().ToList();
+        if (runs.Count == 0)
+        {
+            Step("No flash failed, so the recovery ladder had nothing to do.");
+            return;
+        }
+        var devices = JsonDocument.Parse(await CliAsync("", ct, "devices", "list", "--site", DemoFleet.Site, "--page-size", "500", "--json")).RootElement.Items()
+            .ToDictionary(d => d.S("id")!, d => d.S("controllerId")!);
+        foreach (var run in runs)
+        {
+            var name = devices.GetValueOrDefault(run.S("deviceId")!, run.S("deviceId")!);
+            Step($"Recovery run {run.S("id")} ({name}): {run.S("cause")}, now {run.S("rung")}. {run.S("statusReason")} (novafw recoveries show {run.S("id")})");
+        }
+    }
+
     private void Step(string text) => context.Output.WriteLine($"[{_clock.Elapsed:mm\\:ss}] {text}");
 
     private void PrintBanner(DemoHost host, string rolloutId)
@@ -109,6 +131,7 @@ public sealed class DemoRun(CliContext context, DemoRun.Options options)
         {
             "",
             "The demo is running.",
+            $"  Web console:     {_server}/console",
             $"  API browser:     {_server}/api   (OpenAPI: {_server}/openapi/v1.json)",
             $"  Sign in:         admin / {host.AdminPassword}",
             $"  API key (admin): {_apiKey}",
