@@ -55,6 +55,42 @@ public sealed class RecoveryCommandTests : IDisposable
         Assert.Contains("--retry-backoff", badBackoff.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DeviceTimeline_EveryEntryNamesItsJob_OldestFirstAcrossJobs()
+    {
+        var (server, cli) = await CliServer.StartAsync(role: "operator");
+        await using var _ = server;
+        using var __ = cli;
+        await cli.RunWithInputAsync("controllerId,vendor,model,hardwareRevision,soc,serial,kind,protocol,activeVersion\ngw-a,Acme,GW-100,1.0,aarch64,SN-A,gateway,ddi,1.0.0\n", "devices", "import", "-");
+        var image = Path.Combine(_directory, "gw.img");
+        await File.WriteAllBytesAsync(image, RandomNumberGenerator.GetBytes(4096));
+        var package = JsonDocument.Parse((await cli.RunAsync("packages", "import", image, "--vendor", "Acme", "--model", "GW-100", "--soc", "aarch64",
+            "--version", "2.0.0", "--revision", "1.0", "--json")).Output).RootElement.GetProperty("id").GetString()!;
+        // Two jobs in turn: the first is cancelled so the second may start.
+        var created = await cli.RunAsync("jobs", "create", "--device", "gw-a", "--package", package, "--json");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var first = JsonDocument.Parse(created.Output).RootElement.GetProperty("id").GetInt64();
+        using (var admin = server.CreateAdminClient())
+        {
+            (await admin.PostAsync($"/api/v1/jobs/{first}/cancel", null)).EnsureSuccessStatusCode();
+        }
+        var ended = await cli.RunAsync("jobs", "watch", first.ToString(System.Globalization.CultureInfo.InvariantCulture), "--interval", "0.2");
+        Assert.Contains("cancelled", ended.Output, StringComparison.Ordinal);
+        var again = await cli.RunAsync("jobs", "create", "--device", "gw-a", "--package", package, "--json");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        var second = JsonDocument.Parse(again.Output).RootElement.GetProperty("id").GetInt64();
+
+        var timeline = await cli.RunAsync("devices", "timeline", "gw-a", "--json");
+        var table = await cli.RunAsync("devices", "timeline", "gw-a");
+
+        Assert.True(timeline.ExitCode == 0, timeline.ToString());
+        var entries = JsonDocument.Parse(timeline.Output).RootElement.EnumerateArray().ToList();
+        Assert.Equal([first, second], entries.Select(e => e.GetProperty("jobId").GetInt64()).Distinct());
+        var times = entries.Select(e => e.GetProperty("at").GetDateTimeOffset()).ToList();
+        Assert.Equal(times.Order(), times);
+        Assert.Contains($" {second} ", table.Output, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         try

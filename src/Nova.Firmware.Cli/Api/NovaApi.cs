@@ -29,6 +29,9 @@ public sealed class NovaApi : IDisposable
 
     public Connection Connection { get; }
 
+    /// <summary>A path the server answered with (an article, a download) as an address a person can open.</summary>
+    public string Absolute(string path) => new Uri(Connection.Server, path).ToString();
+
     public Task<JsonElement> GetAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Get, path, null, ct);
 
     public Task<JsonElement> PostAsync(string path, object? body, CancellationToken ct) =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Nova.Firmware.Cli.Output;
 
 namespace Nova.Firmware.Cli.Commands;
@@ -153,14 +154,22 @@ public static class DeviceCommands
                     break;
                 }
             }
-            foreach (var job in Enumerable.Reverse(jobs))
+            foreach (var job in jobs)
             {
                 var full = await inv.Api.GetAsync($"api/v1/jobs/{job.S("id")}", ct);
                 if (full.TryGetProperty("timeline", out var timeline))
                 {
-                    entries.AddRange(timeline.EnumerateArray());
+                    // Each entry says which job it belongs to: a recovery's retry is a job of its own.
+                    foreach (var entry in timeline.EnumerateArray())
+                    {
+                        var withJob = JsonNode.Parse(entry.GetRawText())!.AsObject();
+                        withJob["jobId"] = job.GetProperty("id").GetInt64();
+                        entries.Add(JsonSerializer.SerializeToElement(withJob));
+                    }
                 }
             }
+            // Oldest first across jobs: a failed job's recovery entries interleave with its retry's.
+            entries = [.. entries.OrderBy(e => e.GetProperty("at").GetDateTimeOffset()).ThenBy(e => e.TryGetProperty("id", out var i) ? i.GetInt64() : 0)];
             if (inv.Json)
             {
                 inv.Out.PrintJson(JsonSerializer.SerializeToElement(entries));

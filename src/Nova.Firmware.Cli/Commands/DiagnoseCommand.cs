@@ -43,7 +43,8 @@ public static class DiagnoseCommand
                 inv.Out.PrintJson(result);
                 return ExitCodes.Ok;
             }
-            inv.Out.Fields(("cause", result.S("cause")), ("confidence", result.S("confidence")), ("summary", result.S("summary")));
+            inv.Out.Fields(("cause", result.S("cause")), ("confidence", result.S("confidence")), ("summary", result.S("summary")),
+                ("recovery", result.S("recovery")), ("article", result.S("article") is { } article ? inv.Api.Absolute(article) : null));
             if (result.TryGetProperty("evidence", out var evidence) && evidence.ValueKind == System.Text.Json.JsonValueKind.Array)
             {
                 foreach (var line in evidence.EnumerateArray())

@@ -29,7 +29,7 @@ public static class RecoveryCommands
                 inv.Out.PrintJson(page);
                 return ExitCodes.Ok;
             }
-            inv.Out.Table(page.Items(), ("ID", r => r.S("id")), ("DEVICE", r => r.S("deviceId")), ("CAUSE", r => r.S("cause")),
+            inv.Out.Table(page.Items(), ("ID", r => r.S("id")), ("DEVICE", r => r.S("controllerId") ?? r.S("deviceId")), ("CAUSE", r => r.S("cause")),
                 ("RUNG", r => r.S("rung")), ("VERSION", r => r.S("intendedVersion")), ("STATUS", r => r.S("statusReason")));
             Paging.Footer(inv, page);
             return ExitCodes.Ok;
@@ -86,7 +86,7 @@ public static class RecoveryCommands
 
     private static void Print(Invocation inv, JsonElement run)
     {
-        inv.Out.Line($"Recovery run {run.S("id")} of device {run.S("deviceId")} (failed job {run.S("failedJobId")}, intended {run.S("intendedVersion")})");
+        inv.Out.Line($"Recovery run {run.S("id")} of {run.S("controllerId") ?? run.S("deviceId")} (failed job {run.S("failedJobId")}, intended {run.S("intendedVersion")})");
         inv.Out.Line($"  Cause:    {run.S("cause")} (confidence {run.S("confidence")})");
         foreach (var line in run.TryGetProperty("evidence", out var evidence) && evidence.ValueKind == JsonValueKind.Array ? evidence.EnumerateArray() : default)
         {
@@ -108,7 +108,7 @@ public static class RecoveryCommands
         }
         if (run.S("technicianTaskId") is { } task)
         {
-            inv.Out.Line($"  Task:     technician task {task} (novafw tasks list --device {run.S("deviceId")})");
+            inv.Out.Line($"  Task:     technician task {task} (novafw tasks list --device {run.S("controllerId") ?? run.S("deviceId")})");
         }
         if (run.S("recoveredVersion") is { } version)
         {

@@ -72,6 +72,11 @@ public sealed class DemoHost : IAsyncDisposable
             EnvironmentName = "Production",
         });
         builder.WebHost.UseUrls($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        // The console's files (its CSS and script, Blazor's own script) are the server project's static
+        // web assets. The build copies their manifest beside this program under the server's name; a
+        // host serves them only from its own application's manifest unless it is pointed at one.
+        builder.WebHost.UseSetting(WebHostDefaults.StaticWebAssetsKey, Path.Combine(AppContext.BaseDirectory, "Nova.Firmware.Server.staticwebassets.runtime.json"));
+        builder.WebHost.UseStaticWebAssets();
         builder.Configuration.AddInMemoryCollection(Settings(dataDirectory, adminPassword));
         builder.AddNovaFirmware();
         var app = builder.Build();
@@ -119,9 +124,13 @@ public sealed class DemoHost : IAsyncDisposable
         // Gateways sleep what the server says in simulated time (60x): a minute is a real second.
         ["Nova:Ddi:PollSleep"] = "00:01:00",
         ["Nova:Ddi:ActivePollSleep"] = "00:00:30",
+        // Cameras are probed every 10 s rather than every minute, so they show healthy soon after the start.
+        ["Nova:Engine:Health:ProbeInterval"] = "00:00:10",
         // The demo prints its own steps; the server says only what went wrong.
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+        // The demo's key ring lives in its throw-away data directory; unencrypted at rest is expected there.
+        ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
     };
 
     private static Uri Address(WebApplication app)

@@ -114,11 +114,9 @@ public sealed class DemoRun(CliContext context, DemoRun.Options options)
             Step("No flash failed, so the recovery ladder had nothing to do.");
             return;
         }
-        var devices = JsonDocument.Parse(await CliAsync("", ct, "devices", "list", "--site", DemoFleet.Site, "--page-size", "500", "--json")).RootElement.Items()
-            .ToDictionary(d => d.S("id")!, d => d.S("controllerId")!);
         foreach (var run in runs)
         {
-            var name = devices.GetValueOrDefault(run.S("deviceId")!, run.S("deviceId")!);
+            var name = run.S("controllerId") ?? run.S("deviceId");
             Step($"Recovery run {run.S("id")} ({name}): {run.S("cause")}, now {run.S("rung")}. {run.S("statusReason")} (novafw recoveries show {run.S("id")})");
         }
     }

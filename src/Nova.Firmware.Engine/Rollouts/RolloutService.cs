@@ -58,7 +58,9 @@ public sealed class RolloutService(FirmwareDbContext db, RolloutStore store, Rol
                 errors.Add(new($"packageIds[{i}]", $"Package {packages[i]!.Version} is a {packages[i]!.Kind.ToWire()} image; rollouts flash update packages."));
             }
         }
-        var devices = await db.Set<Device>().AsNoTracking().Matching(draft.Target).Take(options.Value.MaxDevices + 1).ToListAsync(ct);
+        var devices = await db.Set<Device>().AsNoTracking().Matching(draft.Target)
+            // The same order as the preview: more than the limit is refused, but the wave plan is the one previewed.
+            .OrderBy(d => d.ControllerId).Take(options.Value.MaxDevices + 1).ToListAsync(ct);
         if (devices.Count == 0)
         {
             errors.Add(new("target", $"No device matches the target ({draft.Target})."));

@@ -30,11 +30,16 @@ public sealed class DiagnosisEndpointTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        Assert.Equal(["cause", "confidence", "evidence", "summary"], json.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["article", "cause", "confidence", "evidence", "recovery", "summary"], json.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal("power-loss", json.GetProperty("cause").GetString());
         Assert.InRange(json.GetProperty("confidence").GetDouble(), 0.9, 1);
         Assert.Equal("E (98231) BOD: Brownout detector was triggered", json.GetProperty("evidence")[0].GetString());
         Assert.Contains("Brownout detector was triggered", json.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        // What the product does about it, and where the article explains the fix.
+        Assert.Contains("boot-loop retry", json.GetProperty("recovery").GetString(), StringComparison.Ordinal);
+        Assert.Equal("/articles/firmware-flash-failed#if-power-was-lost", json.GetProperty("article").GetString());
+        using var article = await client.GetAsync(json.GetProperty("article").GetString()!.Split('#')[0]);
+        Assert.Equal(HttpStatusCode.OK, article.StatusCode);
     }
 
     [Fact]

@@ -1,14 +1,20 @@
 using System.Text.Json;
 using Nova.Firmware.Domain.Common;
 using Nova.Firmware.Domain.Diagnosis;
+using Nova.Firmware.Domain.Recovery;
+using Nova.Firmware.Server.Articles;
 
 namespace Nova.Firmware.Server.Endpoints.Management;
 
 /// <summary>A pasted log: the lines as they were copied (timestamps, colours and all).</summary>
 public sealed record DiagnosisRequest(IReadOnlyList<string> Lines);
 
-/// <summary>The classifier's verdict on a pasted log; <see cref="Cause"/> is the wire name ("power-loss").</summary>
-public sealed record DiagnosisResponse(string Cause, double Confidence, IReadOnlyList<string> Evidence, string Summary);
+/// <summary>
+/// The classifier's verdict on a pasted log; <see cref="Cause"/> is the wire name ("power-loss").
+/// <see cref="Recovery"/> says what the recovery ladder does about that cause, <see cref="Article"/>
+/// is the support article's section that explains the fix (a path on this server).
+/// </summary>
+public sealed record DiagnosisResponse(string Cause, double Confidence, IReadOnlyList<string> Evidence, string Summary, string Recovery, string Article);
 
 /// <summary>
 /// <c>POST /api/v1/diagnosis</c>: support staff paste a failed update's log and get the cause the
@@ -53,7 +59,8 @@ public static class DiagnosisEndpoints
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
         var diagnosis = FailureClassifier.ClassifyLines(lines);
-        return TypedResults.Ok(new DiagnosisResponse(diagnosis.Cause.ToWire(), diagnosis.Confidence, diagnosis.Evidence, diagnosis.Summary));
+        return TypedResults.Ok(new DiagnosisResponse(diagnosis.Cause.ToWire(), diagnosis.Confidence, diagnosis.Evidence, diagnosis.Summary,
+            RecoveryPlan.For(diagnosis.Cause).Why, ArticleLinks.ForCause(diagnosis.Cause)));
     }
 
     /// <summary>The whole body, or null when it is larger than <see cref="MaxBodyBytes"/>.</summary>

@@ -9,13 +9,14 @@ public sealed record RecoveryRunResponse(
     string Cause, double Confidence, IReadOnlyList<string> Evidence, string StatusReason,
     string? BlockingCheck, long? ShortfallBytes, Guid? ProposedPackageId, long? RetryJobId, int Retries, int RecoveryBoots,
     bool ReattemptIntended, string? RecoveredVersion, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    DateTimeOffset RungStartedAt, DateTimeOffset? RungDeadline, long? TechnicianTaskId)
+    DateTimeOffset RungStartedAt, DateTimeOffset? RungDeadline, long? TechnicianTaskId, string? ControllerId)
 {
-    public static RecoveryRunResponse From(RecoveryRun r, long? taskId) => new(
+    /// <param name="controllerId">The device's name for people and scripts; null where the caller already shows the device.</param>
+    public static RecoveryRunResponse From(RecoveryRun r, long? taskId, string? controllerId = null) => new(
         r.Id, r.DeviceId, r.FailedJobId, r.PackageId, r.IntendedVersion, r.Rung.ToWire(), !r.Rung.IsTerminal(),
         r.Cause.ToWire(), r.Confidence, r.Evidence, r.StatusReason,
         r.BlockingCheck?.ToWire(), r.ShortfallBytes, r.ProposedPackageId, r.RetryJobId, r.Retries, r.RecoveryBoots,
-        r.ReattemptIntended, r.RecoveredVersion, r.CreatedAt, r.UpdatedAt, r.RungStartedAt, r.RungDeadline, taskId);
+        r.ReattemptIntended, r.RecoveredVersion, r.CreatedAt, r.UpdatedAt, r.RungStartedAt, r.RungDeadline, taskId, controllerId);
 }
 
 public sealed record TechnicianPhotoResponse(long Id, string FileName, string ContentType, string? Caption, string Sha256, long Size, DateTimeOffset UploadedAt, string UploadedBy, string Url)

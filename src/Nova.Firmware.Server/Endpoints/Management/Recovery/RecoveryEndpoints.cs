@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Nova.Firmware.Domain.Common;
+using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Domain.Recovery;
 using Nova.Firmware.Engine.Recovery;
 using Nova.Firmware.Persistence;
@@ -51,7 +52,13 @@ public static class RecoveryEndpoints
         var items = await query.OrderByDescending(r => r.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
         var ids = items.Select(r => r.Id).ToList();
         var tasks = await db.Set<TechnicianTask>().AsNoTracking().Where(t => ids.Contains(t.RunId)).ToDictionaryAsync(t => t.RunId, t => t.Id, ct);
-        return TypedResults.Ok(new { items = items.Select(r => RecoveryRunResponse.From(r, tasks.TryGetValue(r.Id, out var t) ? t : null)), page = number, pageSize = size, total });
+        var deviceIds = items.Select(r => r.DeviceId).Distinct().ToList();
+        var names = await db.Set<Device>().AsNoTracking().Where(d => deviceIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.ControllerId, ct);
+        return TypedResults.Ok(new
+        {
+            items = items.Select(r => RecoveryRunResponse.From(r, tasks.TryGetValue(r.Id, out var t) ? t : null, names.GetValueOrDefault(r.DeviceId))),
+            page = number, pageSize = size, total,
+        });
     }
 
     internal static async Task<IResult> GetAsync(long id, FirmwareDbContext db, CancellationToken ct)
@@ -62,7 +69,8 @@ public static class RecoveryEndpoints
             return NotFound($"Recovery run {id} does not exist.");
         }
         var task = await db.Set<TechnicianTask>().AsNoTracking().Where(t => t.RunId == id).Select(t => (long?)t.Id).SingleOrDefaultAsync(ct);
-        return TypedResults.Ok(RecoveryRunResponse.From(run, task));
+        var name = await db.Set<Device>().AsNoTracking().Where(d => d.Id == run.DeviceId).Select(d => d.ControllerId).SingleOrDefaultAsync(ct);
+        return TypedResults.Ok(RecoveryRunResponse.From(run, task, name));
     }
 
     internal static async Task<IResult> JobDiagnosisAsync(long id, FirmwareDbContext db, CancellationToken ct)
