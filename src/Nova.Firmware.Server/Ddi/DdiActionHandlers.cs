@@ -49,15 +49,15 @@ public static class DdiActionHandlers
             new DdiDeployment(DdiValues.Handling.Forced, DdiValues.Handling.Forced, [chunk], "available")));
     }
 
-    internal static Task<IResult> PostFeedbackAsync(string tenant, string controllerId, long actionId, HttpRequest request,
+    internal static Task<IResult> PostFeedbackAsync(long actionId, HttpRequest request,
         FirmwareDbContext db, DdiActionLookup actions, IObservationSink sink, CancellationToken ct) =>
         RecordFeedbackAsync(actionId, cancel: false, request, db, actions, sink, ct);
 
-    internal static Task<IResult> PostCancelFeedbackAsync(string tenant, string controllerId, long actionId, HttpRequest request,
+    internal static Task<IResult> PostCancelFeedbackAsync(long actionId, HttpRequest request,
         FirmwareDbContext db, DdiActionLookup actions, IObservationSink sink, CancellationToken ct) =>
         RecordFeedbackAsync(actionId, cancel: true, request, db, actions, sink, ct);
 
-    internal static async Task<IResult> GetCancelAsync(string tenant, string controllerId, long actionId, HttpRequest request,
+    internal static async Task<IResult> GetCancelAsync(long actionId, HttpRequest request,
         FirmwareDbContext db, CancellationToken ct)
     {
         var who = request.HttpContext.DdiCaller().Device;

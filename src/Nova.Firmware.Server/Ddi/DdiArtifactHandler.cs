@@ -13,7 +13,7 @@ namespace Nova.Firmware.Server.Ddi;
 /// <summary>Artifact download for devices: only a package one of the device's own jobs points at; Range resumes.</summary>
 public static class DdiArtifactHandler
 {
-    internal static async Task<IResult> DownloadAsync(string tenant, string controllerId, Guid moduleId, string fileName, HttpRequest request,
+    internal static async Task<IResult> DownloadAsync(Guid moduleId, string fileName, HttpRequest request,
         FirmwareDbContext db, BlobStore blobs, IObservationSink sink, Telemetry.DeviceApiMetrics metrics, CancellationToken ct)
     {
         var who = request.HttpContext.DdiCaller().Device;

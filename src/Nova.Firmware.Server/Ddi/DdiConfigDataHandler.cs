@@ -13,7 +13,7 @@ namespace Nova.Firmware.Server.Ddi;
 /// <summary>PUT configData: identity and telemetry merged into the inventory, and onto the timeline.</summary>
 public static class DdiConfigDataHandler
 {
-    internal static async Task<IResult> PutAsync(string tenant, string controllerId, HttpRequest request,
+    internal static async Task<IResult> PutAsync(HttpRequest request,
         FirmwareDbContext db, DdiActionLookup actions, LastSeenTracker lastSeen, IObservationSink sink, TimeProvider time, CancellationToken ct)
     {
         var who = request.HttpContext.DdiCaller().Device;
