@@ -21,7 +21,7 @@ namespace Nova.Firmware.Server.Auth;
 public sealed class PasswordVerifier
 {
     private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(1);
-    private readonly PasswordHasher<User> _hasher = new();
+    private readonly IPasswordHasher<User> _hasher;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _recent = new();
     private readonly byte[] _salt = RandomNumberGenerator.GetBytes(16);
     private readonly TimeProvider _time;
@@ -30,8 +30,10 @@ public sealed class PasswordVerifier
     private readonly User _nobody;
     private int _admitted;
 
-    public PasswordVerifier(TimeProvider time, IOptions<SignInOptions> options)
+    /// <param name="hasher">Identity's PBKDF2 hasher unless given; tests pass one that records the work each check does.</param>
+    public PasswordVerifier(TimeProvider time, IOptions<SignInOptions> options, IPasswordHasher<User>? hasher = null)
     {
+        _hasher = hasher ?? new PasswordHasher<User>();
         _time = time;
         _pool = new SemaphoreSlim(options.Value.ResolvedHashingConcurrency);
         // Running plus waiting.

@@ -18,14 +18,10 @@ public static class DdiActionHandlers
     /// <summary>Per-request limit on a feedback body: far above what SWUpdate sends (its log lines are a few KB).</summary>
     public const int MaxFeedbackBytes = 1024 * 1024;
 
-    internal static async Task<IResult> GetDeploymentAsync(string tenant, string controllerId, long actionId, HttpRequest request, DdiDeviceAuthenticator auth,
+    internal static async Task<IResult> GetDeploymentAsync(string tenant, string controllerId, long actionId, HttpRequest request,
         FirmwareDbContext db, IObservationSink sink, IOptions<DdiOptions> options, TimeProvider time, CancellationToken ct)
     {
-        var who = await auth.AuthenticateAsync(request, controllerId, ct);
-        if (who is null)
-        {
-            return TypedResults.Unauthorized();
-        }
+        var who = request.HttpContext.DdiCaller().Device;
         var job = await db.Set<DeviceJob>().AsNoTracking().SingleOrDefaultAsync(j => j.Id == actionId && j.DeviceId == who.Id, ct);
         if (job is null)
         {
@@ -53,22 +49,18 @@ public static class DdiActionHandlers
             new DdiDeployment(DdiValues.Handling.Forced, DdiValues.Handling.Forced, [chunk], "available")));
     }
 
-    internal static Task<IResult> PostFeedbackAsync(string tenant, string controllerId, long actionId, HttpRequest request, DdiDeviceAuthenticator auth,
+    internal static Task<IResult> PostFeedbackAsync(long actionId, HttpRequest request,
         FirmwareDbContext db, DdiActionLookup actions, IObservationSink sink, CancellationToken ct) =>
-        RecordFeedbackAsync(controllerId, actionId, cancel: false, request, auth, db, actions, sink, ct);
+        RecordFeedbackAsync(actionId, cancel: false, request, db, actions, sink, ct);
 
-    internal static Task<IResult> PostCancelFeedbackAsync(string tenant, string controllerId, long actionId, HttpRequest request, DdiDeviceAuthenticator auth,
+    internal static Task<IResult> PostCancelFeedbackAsync(long actionId, HttpRequest request,
         FirmwareDbContext db, DdiActionLookup actions, IObservationSink sink, CancellationToken ct) =>
-        RecordFeedbackAsync(controllerId, actionId, cancel: true, request, auth, db, actions, sink, ct);
+        RecordFeedbackAsync(actionId, cancel: true, request, db, actions, sink, ct);
 
-    internal static async Task<IResult> GetCancelAsync(string tenant, string controllerId, long actionId, HttpRequest request, DdiDeviceAuthenticator auth,
+    internal static async Task<IResult> GetCancelAsync(long actionId, HttpRequest request,
         FirmwareDbContext db, CancellationToken ct)
     {
-        var who = await auth.AuthenticateAsync(request, controllerId, ct);
-        if (who is null)
-        {
-            return TypedResults.Unauthorized();
-        }
+        var who = request.HttpContext.DdiCaller().Device;
         var exists = await db.Set<DeviceJob>().AsNoTracking().AnyAsync(j => j.Id == actionId && j.DeviceId == who.Id && j.CancelRequested, ct);
         var id = actionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return exists ? TypedResults.Ok(new DdiCancel(id, new DdiCancelActionStop(id))) : NotFound(actionId);
@@ -79,14 +71,10 @@ public static class DdiActionHandlers
     /// reads them all to diagnose. A closing report marks the action closed at once, so that no
     /// later poll serves it again before the engine has caught up.
     /// </summary>
-    private static async Task<IResult> RecordFeedbackAsync(string controllerId, long actionId, bool cancel, HttpRequest request, DdiDeviceAuthenticator auth,
+    private static async Task<IResult> RecordFeedbackAsync(long actionId, bool cancel, HttpRequest request,
         FirmwareDbContext db, DdiActionLookup actions, IObservationSink sink, CancellationToken ct)
     {
-        var who = await auth.AuthenticateAsync(request, controllerId, ct);
-        if (who is null)
-        {
-            return TypedResults.Unauthorized();
-        }
+        var who = request.HttpContext.DdiCaller().Device;
         var job = await db.Set<DeviceJob>().AsNoTracking().SingleOrDefaultAsync(j => j.Id == actionId && j.DeviceId == who.Id, ct);
         if (job is null)
         {

@@ -13,14 +13,10 @@ namespace Nova.Firmware.Server.Ddi;
 /// <summary>Artifact download for devices: only a package one of the device's own jobs points at; Range resumes.</summary>
 public static class DdiArtifactHandler
 {
-    internal static async Task<IResult> DownloadAsync(string tenant, string controllerId, Guid moduleId, string fileName, HttpRequest request,
-        DdiDeviceAuthenticator auth, FirmwareDbContext db, BlobStore blobs, IObservationSink sink, Telemetry.DeviceApiMetrics metrics, CancellationToken ct)
+    internal static async Task<IResult> DownloadAsync(Guid moduleId, string fileName, HttpRequest request,
+        FirmwareDbContext db, BlobStore blobs, IObservationSink sink, Telemetry.DeviceApiMetrics metrics, CancellationToken ct)
     {
-        var who = await auth.AuthenticateAsync(request, controllerId, ct);
-        if (who is null)
-        {
-            return TypedResults.Unauthorized();
-        }
+        var who = request.HttpContext.DdiCaller().Device;
         // Only while the action is open: a blocked, cancelled or finished job's artifact is not served.
         var job = await db.Set<DeviceJob>().AsNoTracking()
             .Where(j => j.DeviceId == who.Id && j.PackageId == moduleId

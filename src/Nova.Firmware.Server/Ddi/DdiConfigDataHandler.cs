@@ -13,14 +13,10 @@ namespace Nova.Firmware.Server.Ddi;
 /// <summary>PUT configData: identity and telemetry merged into the inventory, and onto the timeline.</summary>
 public static class DdiConfigDataHandler
 {
-    internal static async Task<IResult> PutAsync(string tenant, string controllerId, HttpRequest request, DdiDeviceAuthenticator auth,
+    internal static async Task<IResult> PutAsync(HttpRequest request,
         FirmwareDbContext db, DdiActionLookup actions, LastSeenTracker lastSeen, IObservationSink sink, TimeProvider time, CancellationToken ct)
     {
-        var who = await auth.AuthenticateAsync(request, controllerId, ct);
-        if (who is null)
-        {
-            return TypedResults.Unauthorized();
-        }
+        var who = request.HttpContext.DdiCaller().Device;
         if (!request.HasJsonContentType())
         {
             return TypedResults.Problem(title: "Unsupported content type", detail: "configData is a JSON body (Content-Type: application/json).",

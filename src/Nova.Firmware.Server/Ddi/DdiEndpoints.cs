@@ -17,7 +17,7 @@ public static class DdiEndpoints
     public static IEndpointRouteBuilder MapDdiEndpoints(this IEndpointRouteBuilder app)
     {
         var ddi = app.MapGroup(Root).WithTags("DDI (devices)").ExcludeFromDescription().AddEndpointFilter<DdiRequestFilter>();
-        ddi.MapGet("", PollAsync);
+        ddi.MapGet("", PollAsync).WithMetadata(DdiPollEndpoint.Marker);
         // The handlers read their bodies themselves (feedback leniently); Accepts declares what they read.
         ddi.MapPut("/configData", DdiConfigDataHandler.PutAsync).Accepts<DdiConfigData>("application/json");
         ddi.MapGet("/deploymentBase/{actionId:long}", DdiActionHandlers.GetDeploymentAsync);
@@ -30,17 +30,12 @@ public static class DdiEndpoints
     }
 
     /// <summary>The hot path: no database write, cached look-ups, last-seen recorded in memory.</summary>
-    internal static async Task<Results<Ok<DdiControllerBase>, UnauthorizedHttpResult>> PollAsync(
-        string tenant, string controllerId, HttpRequest request, DdiDeviceAuthenticator auth, DdiActionLookup actions,
+    internal static async Task<Ok<DdiControllerBase>> PollAsync(
+        string tenant, string controllerId, HttpRequest request, DdiActionLookup actions,
         LastSeenTracker lastSeen, IOptions<DdiOptions> options, TimeProvider time, DeviceApiMetrics metrics, CancellationToken ct)
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var device = await auth.AuthenticateAsync(request, controllerId, ct);
-        if (device is null)
-        {
-            metrics.PollAnswered(started, DeviceApiMetrics.Outcomes.Unauthorized);
-            return TypedResults.Unauthorized();
-        }
+        // Authenticated by DdiRequestFilter, which also started the clock (and counts refused polls).
+        var (device, started) = request.HttpContext.DdiCaller();
         lastSeen.Record(device.Id, time.GetUtcNow());
         var state = await actions.GetAsync(device.Id, ct);
         var self = BaseUrl(request, options.Value, tenant, controllerId);

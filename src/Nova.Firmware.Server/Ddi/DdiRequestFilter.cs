@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Nova.Firmware.Domain.Common;
+using Nova.Firmware.Server.Telemetry;
 
 namespace Nova.Firmware.Server.Ddi;
 
@@ -22,15 +24,18 @@ public sealed class DdiRequestRefusedException(string field, string message) : E
 }
 
 /// <summary>
-/// Runs before every DDI handler: the tenant segment must be the configured tenant
-/// (<see cref="DdiOptions.Tenant"/>; anything else is a 404, as for a path that does not exist), and
-/// the controllerId must be text an inventory could hold (else 400 naming it).
+/// Runs before every DDI handler, once: the tenant segment must be the configured tenant
+/// (<see cref="DdiOptions.Tenant"/>; anything else is a 404, as for a path that does not exist), the
+/// controllerId must be text an inventory could hold (else 400 naming it), and the request must
+/// authenticate as that device (<see cref="DdiDeviceAuthenticator"/>; else 401). The device goes to
+/// the handler through <see cref="DdiCallerExtensions.DdiCaller"/>, so no handler authenticates itself.
 /// </summary>
-public sealed class DdiRequestFilter(IOptions<DdiOptions> options) : IEndpointFilter
+public sealed class DdiRequestFilter(IOptions<DdiOptions> options, DdiDeviceAuthenticator authenticator, DeviceApiMetrics metrics) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var route = context.HttpContext.Request.RouteValues;
+        var http = context.HttpContext;
+        var route = http.Request.RouteValues;
         var tenant = route["tenant"] as string ?? "";
         if (!string.Equals(tenant, options.Value.Tenant, StringComparison.OrdinalIgnoreCase))
         {
@@ -42,8 +47,21 @@ public sealed class DdiRequestFilter(IOptions<DdiOptions> options) : IEndpointFi
         {
             return Refused("controllerId", "A controllerId has 1 to 200 characters and no control characters.");
         }
+        // A poll's measured time includes its authentication (cold token look-ups dominate it).
+        var started = Stopwatch.GetTimestamp();
         try
         {
+            // Registering an unknown device under a gateway token may refuse its controllerId (400).
+            var device = await authenticator.AuthenticateAsync(http.Request, controllerId, http.RequestAborted);
+            if (device is null)
+            {
+                if (http.GetEndpoint()?.Metadata.GetMetadata<DdiPollEndpoint>() is not null)
+                {
+                    metrics.PollAnswered(started, DeviceApiMetrics.Outcomes.Unauthorized);
+                }
+                return TypedResults.Unauthorized();
+            }
+            http.SetDdiCaller(new DdiCaller(device, started));
             return await next(context);
         }
         catch (DdiRequestRefusedException e)
@@ -54,4 +72,14 @@ public sealed class DdiRequestFilter(IOptions<DdiOptions> options) : IEndpointFi
 
     private static IResult Refused(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "DDI request refused");
+}
+
+/// <summary>Endpoint metadata on the poll: its refusals count in the poll metrics too.</summary>
+public sealed class DdiPollEndpoint
+{
+    public static readonly DdiPollEndpoint Marker = new();
+
+    private DdiPollEndpoint()
+    {
+    }
 }

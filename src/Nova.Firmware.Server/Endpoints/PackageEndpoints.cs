@@ -56,7 +56,8 @@ public static partial class PackageEndpoints
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var parsedKind = ParseKind(kind, errors);
-        foreach (var (field, messages) in Paging.Check(page, pageSize, out _, out _))
+        var paging = Paging.Check(page, pageSize, out var number, out var size);
+        foreach (var (field, messages) in paging)
         {
             errors[field] = messages;
         }
@@ -64,7 +65,7 @@ public static partial class PackageEndpoints
         {
             return TypedResults.ValidationProblem(errors);
         }
-        var result = await store.ListAsync(new PackageQuery(vendor, model, parsedKind, page ?? 1, pageSize ?? 50), cancellationToken);
+        var result = await store.ListAsync(new PackageQuery(vendor, model, parsedKind, number, size), cancellationToken);
         return TypedResults.Ok(new PackageListResponse(result.Items.Select(PackageResponse.From).ToList(), result.Page, result.PageSize, result.Total));
     }
 

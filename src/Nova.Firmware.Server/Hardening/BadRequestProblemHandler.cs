@@ -37,6 +37,12 @@ public sealed class BadRequestProblemHandler(IProblemDetailsService problems) : 
             var message = json is UnstorableTextException ? json.Message : "Not valid here: wrong type, malformed or truncated JSON.";
             problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
         }
+        else if (Find<BadHttpRequestException>(exception) is { } bad && BoundParameter(bad.Message) is { } parameter)
+        {
+            // A query or route value that does not parse (page=abc, page=99999999999): named like a
+            // validation error, so a client finds the field the same way for every 400.
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { [parameter] = ["Not a valid value for this parameter."] };
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
@@ -62,6 +68,27 @@ public sealed class BadRequestProblemHandler(IProblemDetailsService problems) : 
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// The parameter a binding failure names ("Failed to bind parameter \"int? page\" from ..."), in
+    /// camel case as the query spells it (a property of an [AsParameters] type is "Page"); null otherwise.
+    /// </summary>
+    internal static string? BoundParameter(string message)
+    {
+        const string prefix = "Failed to bind parameter \"";
+        if (!message.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var end = message.IndexOf('"', prefix.Length);
+        if (end < 0)
+        {
+            return null;
+        }
+        var declaration = message[prefix.Length..end];
+        var name = declaration[(declaration.LastIndexOf(' ') + 1)..];
+        return name.Length == 0 ? null : char.ToLowerInvariant(name[0]) + name[1..];
     }
 
     /// <summary>"$.storage.freeBytes" → "storage.freeBytes"; the whole body is "body".</summary>

@@ -21,8 +21,14 @@ public static class HardeningServiceCollectionExtensions
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestProblemHandler>();
         services.Configure<OpenApiOptions>("v1", o => o.AddDocumentTransformer<ApiPageSignIn>());
-        // Room for RequestLineGuard to answer over-long lines itself, with a problem document.
-        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestLineSize = RequestLineGuard.KestrelRequestLineLimit);
+        // Room for RequestLineGuard and RequestHeaderGuard to answer over-long lines and headers
+        // themselves, with a problem document; Kestrel's own answer has an empty body.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
+        {
+            o.Limits.MaxRequestLineSize = RequestLineGuard.KestrelRequestLineLimit;
+            o.Limits.MaxRequestHeadersTotalSize = RequestHeaderGuard.KestrelHeadersTotalLimit;
+            o.Limits.MaxRequestHeaderCount = RequestHeaderGuard.KestrelHeaderCountLimit;
+        });
 
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
@@ -37,5 +43,6 @@ public static class HardeningServiceCollectionExtensions
 
     /// <summary>The middleware part, first in the pipeline so even error answers get the headers.</summary>
     public static IApplicationBuilder UseNovaHardening(this IApplicationBuilder app) =>
-        app.UseMiddleware<SecurityHeadersMiddleware>().UseMiddleware<RequestLineGuard>().UseMiddleware<RangeRequestGuard>();
+        app.UseMiddleware<SecurityHeadersMiddleware>().UseMiddleware<RequestLineGuard>().UseMiddleware<RequestHeaderGuard>()
+            .UseMiddleware<RangeRequestGuard>();
 }

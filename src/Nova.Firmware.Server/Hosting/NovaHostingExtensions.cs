@@ -54,6 +54,8 @@ public static class NovaHostingExtensions
             .AddPolicy(Policies.Viewer, p => p.RequireRole(Policies.Viewer))
             .AddPolicy(Policies.Operator, p => p.RequireRole(Policies.Operator))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Policies.Admin));
+        // One hasher for stored and dummy hashes (PasswordVerifier), so unknown users cost what known ones do.
+        services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<Domain.Accounts.User>, Microsoft.AspNetCore.Identity.PasswordHasher<Domain.Accounts.User>>();
         services.AddSingleton<PasswordVerifier>();
         services.AddScoped<PasswordSignIn>();
         services.AddNovaHardening(builder.Configuration);

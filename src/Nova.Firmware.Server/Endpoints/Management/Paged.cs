@@ -3,7 +3,11 @@ namespace Nova.Firmware.Server.Endpoints.Management;
 /// <summary>One page of a list; <see cref="Total"/> counts every match, not just this page.</summary>
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
 
-/// <summary>The paging query every list endpoint accepts: 1-based page, bounded page size.</summary>
+/// <summary>
+/// The paging query every paged list endpoint accepts: 1-based page, bounded page size. Out of range
+/// is refused (400 naming the field), never clamped: after <see cref="Check"/> passes,
+/// <c>(page - 1) * pageSize</c> fits an int, so callers compute the offset without guarding it again.
+/// </summary>
 public static class Paging
 {
     public const int DefaultPageSize = 50;

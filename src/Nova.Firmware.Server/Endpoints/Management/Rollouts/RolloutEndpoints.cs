@@ -79,7 +79,7 @@ public static class RolloutEndpoints
             return TypedResults.ValidationProblem(errors);
         }
         var total = await query.CountAsync(ct);
-        var items = await query.OrderByDescending(r => r.Id).Skip((int)Math.Min((long)(number - 1) * size, int.MaxValue)).Take(size).ToListAsync(ct);
+        var items = await query.OrderByDescending(r => r.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
         return TypedResults.Ok(new Paged<RolloutResponse>([.. items.Select(r => RolloutResponse.From(r, null))], number, size, total));
     }
 
@@ -117,7 +117,7 @@ public static class RolloutEndpoints
             return TypedResults.ValidationProblem(errors);
         }
         var total = await query.CountAsync(ct);
-        var items = await query.OrderBy(m => m.Wave).ThenBy(m => m.Id).Skip((int)Math.Min((long)(number - 1) * size, int.MaxValue)).Take(size)
+        var items = await query.OrderBy(m => m.Wave).ThenBy(m => m.Id).Skip((number - 1) * size).Take(size)
             .Join(db.Set<Device>(), m => m.DeviceId, d => d.Id, (m, d) => new { m, d.ControllerId })
             .ToListAsync(ct);
         return TypedResults.Ok(new Paged<RolloutDeviceResponse>([.. items.Select(x => new RolloutDeviceResponse(
