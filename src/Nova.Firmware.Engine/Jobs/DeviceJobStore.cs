@@ -50,6 +50,10 @@ public sealed class DeviceJobStore(FirmwareDbContext db, LeasedWork leases, Time
         var now = time.GetUtcNow();
         var terminal = change.To.IsTerminal();
         var reason = change.Reason.Length > 1900 ? change.Reason[..1900] : change.Reason;
+        // When the step read the job. News the device sent while the step ran (say, "closed/success"
+        // while the step was still writing "rebooting") stamped the job due after that; the transition
+        // must not put it off until its own later look, or the news waits for the quiet re-check.
+        var seen = job.NextActionAt;
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var rows = await db.Set<DeviceJob>()
             .Where(j => j.Id == job.Id && j.Status == from && j.LeaseOwner == owner)
@@ -62,7 +66,7 @@ public sealed class DeviceJobStore(FirmwareDbContext db, LeasedWork leases, Time
                 .SetProperty(j => j.PreFlashSnapshot, j => change.PreFlashSnapshot ?? j.PreFlashSnapshot)
                 .SetProperty(j => j.UpdatedAt, now)
                 .SetProperty(j => j.StepStartedAt, now)
-                .SetProperty(j => j.NextActionAt, change.NextActionAt), cancellationToken);
+                .SetProperty(j => j.NextActionAt, j => j.NextActionAt > seen && j.NextActionAt < change.NextActionAt ? j.NextActionAt : change.NextActionAt), cancellationToken);
         if (rows != 1)
         {
             await tx.RollbackAsync(cancellationToken);

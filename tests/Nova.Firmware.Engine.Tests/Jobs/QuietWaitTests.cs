@@ -80,4 +80,25 @@ public sealed class QuietWaitTests
         Assert.Equal(newsAt, (await engine.JobAsync(jobId)).NextActionAt);
         Assert.Equal([jobId], await engine.ClaimAsync(EngineHarness.ReplicaA));
     }
+
+    [Fact]
+    public async Task Transition_NewsArrivedWhileTheStepRan_JobStaysDue()
+    {
+        await using var engine = await EngineHarness.StartAsync();
+        var (_, jobId) = await engine.StartTransferAsync();
+        engine.Advance(engine.Options.QuietRecheckInterval);
+        Assert.Equal([jobId], await engine.ClaimAsync(EngineHarness.ReplicaA));
+        var read = await engine.JobAsync(jobId);   // what the step saw when it began
+
+        // The device reports the install done while the step is still writing "flashing".
+        engine.Advance(TimeSpan.FromMilliseconds(50));
+        await engine.FeedbackAsync(jobId, E.Closed, F.Success, "Update Installed.");
+        var newsAt = engine.Now;
+        var moved = await engine.WithAsync<Nova.Firmware.Engine.Jobs.DeviceJobStore, bool>(s => s.TransitionAsync(read, read.Status,
+            new Nova.Firmware.Engine.Jobs.JobTransition(DeviceJobStatus.Flashing, "Writing.", read.NextActionAt + engine.Options.QuietRecheckInterval),
+            EngineHarness.ReplicaA, CancellationToken.None));
+
+        Assert.True(moved);
+        Assert.Equal(newsAt, (await engine.JobAsync(jobId)).NextActionAt);
+    }
 }
