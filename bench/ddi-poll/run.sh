@@ -5,6 +5,8 @@
 #   bench/ddi-poll/run.sh                     # 10,000 devices, wrk -t2 -c64 -d20s
 #   DEVICES=2000 DURATION=10s bench/ddi-poll/run.sh
 #   Nova__Ddi__ActionCacheTime=00:01:00 bench/ddi-poll/run.sh   # any Nova__ setting passes through
+#   PROFILE=/tmp/poll ORDER=on bench/ddi-poll/run.sh   # also CPU samples (dotnet-trace, installed with
+#                                             # `dotnet tool install -g dotnet-trace`): /tmp/poll-nova-*.txt
 #
 # Nova is measured twice, with its metrics on (the default) and off, on the same database.
 # Prints requests/s, p50 and p99 for all three, the ratio, the server's peak RSS (VmHWM, reset after
@@ -85,7 +87,18 @@ measure_nova() { # name — measures the running server; sets <name>_CPU, _IO, _
   warm_up "$name" "http://127.0.0.1:$PORT"
   peak=$(reset_peak "$PID")
   cpu0=$(cpu_ticks "$PID"); io0=$(io_write "$PID"); wal0=$(file_size "$DB-wal")
+  local tracer=""
+  if [ -n "${PROFILE:-}" ]; then # CPU samples of the server during the measured run (dotnet-trace)
+    dotnet-trace collect -p "$PID" --profile cpu-sampling --duration "00:00:${PROFILE_SECONDS:-15}" -o "$WORK/$name.nettrace" >"$WORK/$name-trace.log" 2>&1 &
+    tracer=$!
+  fi
   run_wrk "$name" "http://127.0.0.1:$PORT"
+  if [ -n "$tracer" ]; then
+    wait "$tracer" || true
+    dotnet-trace report "$WORK/$name.nettrace" topN -n "${PROFILE_TOP:-40}" --inclusive >"$PROFILE-$name-inclusive.txt" 2>&1 || true
+    dotnet-trace report "$WORK/$name.nettrace" topN -n "${PROFILE_TOP:-40}" >"$PROFILE-$name-exclusive.txt" 2>&1 || true
+    echo "   profile: $PROFILE-$name-inclusive.txt, $PROFILE-$name-exclusive.txt"
+  fi
   cpu1=$(cpu_ticks "$PID"); io1=$(io_write "$PID"); wal1=$(file_size "$DB-wal")
   printf -v "${name}_CPU" '%s' "$((cpu1 - cpu0))"; printf -v "${name}_IO" '%s' "$((io1 - io0))"
   printf -v "${name}_WAL0" '%s' "$wal0"; printf -v "${name}_WAL1" '%s' "$wal1"; printf -v "${name}_WALB" '%s' "$wal_before"
