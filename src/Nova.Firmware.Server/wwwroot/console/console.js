@@ -2,12 +2,18 @@
 // circuit carries no upload progress; the browser's XMLHttpRequest does, and the request goes to
 // the management API itself (signed in with the console cookie, same-origin), so the catalog's
 // import rules, hash check and audit apply unchanged. The file never passes through the circuit:
-// it is taken from the file input (MudFileUpload's) inside `picker`.
+// it is taken from the file input (MudFileUpload's) inside `picker`. MudFileUpload adds a fresh
+// input after each choice (so the same file can be chosen again): the file chosen last is in the
+// last input that holds one.
 window.novaConsole = {
   upload: function (picker, fields, url, progressSink) {
     return new Promise(function (resolve) {
-      var input = picker.querySelector("input[type=file]");
-      if (!input || input.files.length === 0) {
+      var inputs = picker.querySelectorAll("input[type=file]");
+      var input = null;
+      for (var i = inputs.length - 1; i >= 0 && !input; i--) {
+        if (inputs[i].files.length > 0) { input = inputs[i]; }
+      }
+      if (!input) {
         resolve({ status: 0, body: "Choose a file first." });
         return;
       }
