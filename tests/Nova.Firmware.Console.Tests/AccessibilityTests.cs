@@ -12,7 +12,7 @@ namespace Nova.Firmware.Console.Tests;
 /// <summary>
 /// Every console page, with real data behind it (a finished rollout, a failed device), checked by
 /// axe: no serious or critical violation. Each page's screenshot goes to the artifacts folder;
-/// with NOVA_UPDATE_DOC_IMAGES=1 two of them are copied into docs/images for the README.
+/// with NOVA_UPDATE_DOC_IMAGES=1 three of them are copied into docs/images for the README.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class AccessibilityTests(ConsoleBrowser browser, ITestOutputHelper output)
@@ -86,6 +86,7 @@ public sealed class AccessibilityTests(ConsoleBrowser browser, ITestOutputHelper
 
         CopyToDocs("overview", "console-overview.png");
         CopyToDocs("device", "console-device.png");
+        CopyToDocs("firmware", "console-firmware.png");
         Assert.True(violations.Count == 0, string.Join("\n", violations));
         // MudBlazor's stylesheet and script are served (static web assets of its package), and
         // nothing on any page was refused by the console's Content-Security-Policy.
