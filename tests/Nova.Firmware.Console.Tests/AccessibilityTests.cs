@@ -12,7 +12,7 @@ namespace Nova.Firmware.Console.Tests;
 /// <summary>
 /// Every console page, with real data behind it (a finished rollout, a failed device), checked by
 /// axe: no serious or critical violation. Each page's screenshot goes to the artifacts folder;
-/// with NOVA_UPDATE_DOC_IMAGES=1 two of them are copied into docs/images for the README.
+/// with NOVA_UPDATE_DOC_IMAGES=1 three of them are copied into docs/images for the README.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class AccessibilityTests(ConsoleBrowser browser, ITestOutputHelper output)
@@ -63,6 +63,20 @@ public sealed class AccessibilityTests(ConsoleBrowser browser, ITestOutputHelper
             await tab.Page.Locator(ready).First.WaitForAsync();
             violations.AddRange(await CheckAsync(tab, name));
         }
+        // A tablet's width: the navigation folds away behind the menu button, which opens it.
+        await tab.Page.SetViewportSizeAsync(800, 1100);
+        await tab.GoAsync("/console");
+        await tab.Page.GetByTestId("devices-total").WaitForAsync();
+        var menu = tab.Page.GetByRole(AriaRole.Button, new() { Name = "Show navigation" });
+        await Assertions.Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+        await Assertions.Expect(tab.Page.GetByRole(AriaRole.Link, new() { Name = "Devices" })).Not.ToBeInViewportAsync();
+        await menu.ClickAsync();
+        await Assertions.Expect(tab.Page.GetByRole(AriaRole.Link, new() { Name = "Devices" })).ToBeInViewportAsync();
+        violations.AddRange(await CheckAsync(tab, "overview-tablet"));
+        await tab.Page.GetByRole(AriaRole.Link, new() { Name = "Devices" }).ClickAsync();
+        await tab.Page.WaitForURLAsync("**/console/devices");
+        await tab.Page.SetViewportSizeAsync(1280, 900);
+
         // The diagnosis page with a verdict on it.
         await tab.GoAsync("/console/diagnose");
         await tab.Page.GetByLabel("Failure log", new() { Exact = false }).FillAsync("[ERROR] : SWUPDATE failed [0] ERROR core/cpio_utils.c : copyfile : 464 : cannot write 16384 bytes: No space left on device");
@@ -72,7 +86,14 @@ public sealed class AccessibilityTests(ConsoleBrowser browser, ITestOutputHelper
 
         CopyToDocs("overview", "console-overview.png");
         CopyToDocs("device", "console-device.png");
+        CopyToDocs("firmware", "console-firmware.png");
         Assert.True(violations.Count == 0, string.Join("\n", violations));
+        // MudBlazor's stylesheet and script are served (static web assets of its package), and
+        // nothing on any page was refused by the console's Content-Security-Policy.
+        Assert.Contains(tab.ComponentAssets, a => a.Url.EndsWith("/_content/MudBlazor/MudBlazor.min.css", StringComparison.Ordinal) && a.Status == 200);
+        Assert.Contains(tab.ComponentAssets, a => a.Url.EndsWith("/_content/MudBlazor/MudBlazor.min.js", StringComparison.Ordinal) && a.Status == 200);
+        Assert.All(tab.ComponentAssets, a => Assert.True(a.Status is 200 or 304, $"{a.Url} answered {a.Status}"));
+        Assert.Empty(tab.CspViolations);
     }
 
     private static async Task<IReadOnlyList<string>> CheckAsync(ConsolePage tab, string name)

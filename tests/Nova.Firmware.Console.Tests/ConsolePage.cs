@@ -9,6 +9,12 @@ namespace Nova.Firmware.Console.Tests;
 public sealed class ConsolePage(IBrowserContext context, IPage page, ITestOutputHelper output) : IAsyncDisposable
 {
     public IPage Page { get; } = page;
+
+    /// <summary>What the browser refused under the Content-Security-Policy (it says so on its console).</summary>
+    public List<string> CspViolations { get; } = [];
+
+    /// <summary>Every answer to a request for MudBlazor's stylesheet or script: address and status.</summary>
+    public List<(string Url, int Status)> ComponentAssets { get; } = [];
     public IBrowserContext Context { get; } = context;
 
     public static async Task<ConsolePage> OpenAsync(IBrowser browser, Uri server, ITestOutputHelper output)
@@ -16,7 +22,22 @@ public sealed class ConsolePage(IBrowserContext context, IPage page, ITestOutput
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.ToString(), AcceptDownloads = true, ViewportSize = new() { Width = 1280, Height = 900 } });
         context.SetDefaultTimeout(60_000);
         var page = await context.NewPageAsync();
-        return new ConsolePage(context, page, output);
+        var tab = new ConsolePage(context, page, output);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                tab.CspViolations.Add($"{page.Url}: {message.Text}");
+            }
+        };
+        page.Response += (_, response) =>
+        {
+            if (response.Url.Contains("/_content/MudBlazor/", StringComparison.Ordinal))
+            {
+                tab.ComponentAssets.Add((response.Url, response.Status));
+            }
+        };
+        return tab;
     }
 
     /// <summary>Fills and sends the sign-in form; does not judge the answer.</summary>

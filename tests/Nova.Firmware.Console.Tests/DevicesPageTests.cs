@@ -20,22 +20,25 @@ public sealed class DevicesPageTests(ConsoleBrowser browser, ITestOutputHelper o
         await using var tab = await ConsolePage.OpenAsync(browser.Browser, server.BaseAddress, output);
         await tab.SignInAsync("admin", NovaServer.AdminPassword);
         await tab.GoAsync("/console/devices");
-        var rows = tab.Page.Locator("table.devices tbody a");
+        var rows = tab.Page.GetByTestId("devices").Locator("tbody").GetByRole(AriaRole.Link);
 
         await Assertions.Expect(tab.Page.GetByText("120 devices match.")).ToBeVisibleAsync();
         await Assertions.Expect(rows).ToHaveCountAsync(50);
         await Assertions.Expect(rows.First).ToHaveTextAsync("dev-001");
 
-        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Go to next page" }).ClickAsync();
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
         await Assertions.Expect(rows.First).ToHaveTextAsync("dev-051");
-        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Go to last page" }).ClickAsync();
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Last page" }).ClickAsync();
         await Assertions.Expect(rows).ToHaveCountAsync(20);
         await Assertions.Expect(rows.Last).ToHaveTextAsync("dev-120");
 
-        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Go to first page" }).ClickAsync();
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "First page" }).ClickAsync();
         // The controller id column is sorted ascending already: one click turns it round.
-        await tab.Page.Locator("table.devices th button").First.ClickAsync();
+        var byControllerId = tab.Page.GetByRole(AriaRole.Columnheader, new() { Name = "Controller id" });
+        await Assertions.Expect(byControllerId).ToHaveAttributeAsync("aria-sort", "ascending");
+        await byControllerId.GetByRole(AriaRole.Button, new() { Name = "Sort" }).ClickAsync();
         await Assertions.Expect(rows.First).ToHaveTextAsync("dev-120");
+        await Assertions.Expect(byControllerId).ToHaveAttributeAsync("aria-sort", "descending");
 
         await tab.Page.GetByLabel("Search").FillAsync("dev-11");
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Nova.Firmware.Domain.Packages;
 using Nova.Firmware.Persistence;
+using Nova.Firmware.Server.Tests.Builders;
 using Nova.Firmware.Server.Tests.Infrastructure;
 using Nova.Firmware.Simulator.Devices;
 using Xunit.Abstractions;
@@ -18,6 +19,9 @@ public sealed class FirmwareUploadTests(ConsoleBrowser browser, ITestOutputHelpe
     public async Task Upload_PublishedHashMatches_PackageInCatalog_WrongHashRefused()
     {
         await using var server = await NovaServer.StartKestrelAsync();
+        // Two kinds of hardware in the fleet, for the compatibility matrix: the package fits one.
+        await server.AddDeviceAsync(FleetBuilder.Gateway("gw-rev1"));
+        await server.AddDeviceAsync(FleetBuilder.Gateway("gw-rev2", revision: "2.0"));
         await using var tab = await ConsolePage.OpenAsync(browser.Browser, server.BaseAddress, output);
         await tab.SignInAsync("admin", NovaServer.AdminPassword);
         var image = SimulatedImage.Build("2.0.0", "aarch64", ["1.0"], 256 * 1024, vendor: "Acme", model: "GW-100");
@@ -37,6 +41,12 @@ public sealed class FirmwareUploadTests(ConsoleBrowser browser, ITestOutputHelpe
         Assert.Equal(sha256, stored.Sha256);
         Assert.Equal(image.Length, stored.Size);
         Assert.Equal("admin", stored.ImportedBy);
+        // The matrix: the new package fits GW-100 rev 1.0 and not rev 2.0 (packages never cross revisions).
+        var matrix = tab.Page.GetByTestId("compatibility-matrix");
+        var row = matrix.GetByRole(AriaRole.Row).Filter(new() { Has = tab.Page.GetByRole(AriaRole.Rowheader, new() { Name = "Acme 2.0.0" }) });
+        await Assertions.Expect(matrix.GetByRole(AriaRole.Columnheader)).ToHaveTextAsync([
+            new System.Text.RegularExpressions.Regex("^Package$"), new System.Text.RegularExpressions.Regex("^GW-100 rev 1\\.0"), new System.Text.RegularExpressions.Regex("^GW-100 rev 2\\.0")]);
+        await Assertions.Expect(row.GetByRole(AriaRole.Cell)).ToHaveTextAsync(["fits", "does not fit"]);
         await tab.ScreenshotAsync("firmware-after-upload");
     }
 
@@ -48,7 +58,10 @@ public sealed class FirmwareUploadTests(ConsoleBrowser browser, ITestOutputHelpe
         await page.GetByLabel("Hardware revisions", new() { Exact = true }).FillAsync("1.0");
         await page.GetByLabel("SoC", new() { Exact = true }).FillAsync("aarch64");
         await page.GetByLabel("Published SHA-256", new() { Exact = false }).FillAsync(sha256);
-        await page.GetByLabel("File", new() { Exact = true }).SetInputFilesAsync(new FilePayload { Name = "gw-100-2.0.0.img", MimeType = "application/octet-stream", Buffer = image });
+        // As a user does it: the button opens the browser's file chooser.
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Choose file" }).ClickAsync());
+        await chooser.SetFilesAsync(new FilePayload { Name = "gw-100-2.0.0.img", MimeType = "application/octet-stream", Buffer = image });
+        await Assertions.Expect(page.GetByTestId("chosen-file")).ToContainTextAsync("gw-100-2.0.0.img");
         await page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
     }
 

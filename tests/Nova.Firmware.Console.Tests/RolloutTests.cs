@@ -43,9 +43,20 @@ public sealed class RolloutTests(ConsoleBrowser browser, ITestOutputHelper outpu
         await Assertions.Expect(tab.Page.GetByTestId("preview-summary")).ToContainTextAsync("3 devices match");
         await Assertions.Expect(tab.Page.GetByTestId("preview-pass")).ToHaveTextAsync("3 pass");
         await tab.ScreenshotAsync("rollout-new-preview");
+        // As a person would: the preview has finished checking before the form is sent.
+        await Assertions.Expect(tab.Page.GetByRole(AriaRole.Progressbar, new() { Name = "Checking the pre-flight preview" })).ToHaveCountAsync(0);
 
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Create rollout" }).ClickAsync();
-        await tab.Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/console/rollouts/\\d+$"));
+        try
+        {
+            await tab.Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/console/rollouts/\\d+$"));
+        }
+        catch (TimeoutException)
+        {
+            // What the page showed instead (a refusal, or the form still there) is the clue.
+            await tab.ScreenshotAsync("rollout-create-timeout");
+            throw;
+        }
         // Marks this document: if the page reloaded to show progress, the mark would be gone.
         await tab.Page.EvaluateAsync("() => window.__stillTheSamePage = true");
         await Assertions.Expect(tab.Page.GetByTestId("rollout-status")).ToHaveTextAsync("completed", new() { Timeout = 180_000 });

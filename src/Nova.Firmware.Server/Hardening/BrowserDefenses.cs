@@ -15,8 +15,11 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
     public const string ApiPagePolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
     /// <summary>
-    /// The web console: its own scripts and styles (Blazor's, the console's), its circuit's WebSocket
-    /// to this server, forms posting back to this server; inline style attributes (grid layout).
+    /// The web console: its own scripts and styles (Blazor's, MudBlazor's from _content, the
+    /// console's), its circuit's WebSocket to this server, forms posting back to this server. Styles
+    /// alone may be inline: MudBlazor writes style attributes (grid and drawer sizes, progress bar
+    /// widths, chart geometry) and its theme provider a &lt;style&gt; element with the theme's CSS
+    /// variables. Inline scripts stay refused, and every other page keeps the stricter policies above.
     /// </summary>
     public const string ConsolePolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 

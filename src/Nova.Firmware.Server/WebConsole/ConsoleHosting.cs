@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using MudBlazor.Services;
 using Nova.Firmware.Server.WebConsole.Components;
 
 namespace Nova.Firmware.Server.WebConsole;
@@ -16,6 +17,8 @@ public static class ConsoleHosting
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
+        // MudBlazor's services (popovers, dialogs, snackbars, the browser-size watcher the drawer uses).
+        services.AddMudServices();
         services.AddScoped<AuthenticationStateProvider, ConsoleAuthenticationStateProvider>();
         services.AddSingleton<ConsoleAudit>();
         services.AddSingleton<ConsoleScope>();
