@@ -22,9 +22,6 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
     private readonly IncrementalHash _sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
     private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
 
-    /// <summary>Below this a chunk is hashed on one thread: handing it over would cost more than it saves.</summary>
-    private const int ParallelFrom = 16 * 1024;
-
     public long BytesRead { get; private set; }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -41,22 +38,9 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
         }
         var chunk = buffer[..read];
         var write = WriteToTargetAsync(chunk, cancellationToken);
-        if (read < ParallelFrom)
-        {
-            _sha256.AppendData(chunk.Span);
-            _sha1.AppendData(chunk.Span);
-            _md5.AppendData(chunk.Span);
-        }
-        else
-        {
-            // MD5 has no CPU instructions of its own and costs as much as SHA-256 and SHA-1 together
-            // (both hardware-assisted): one after another, the three digests were the import's limit.
-            // MD5 runs on a second core meanwhile; the chunk stays the caller's until both are done.
-            var md5 = Task.Run(() => _md5.AppendData(chunk.Span), cancellationToken);
-            _sha256.AppendData(chunk.Span);
-            _sha1.AppendData(chunk.Span);
-            await md5;
-        }
+        _sha256.AppendData(chunk.Span);
+        _sha1.AppendData(chunk.Span);
+        _md5.AppendData(chunk.Span);
         await write;
         return read;
     }
