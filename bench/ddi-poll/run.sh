@@ -89,7 +89,7 @@ measure_nova() { # name — measures the running server; sets <name>_CPU, _IO, _
   cpu0=$(cpu_ticks "$PID"); io0=$(io_write "$PID"); wal0=$(file_size "$DB-wal")
   local tracer=""
   if [ -n "${PROFILE:-}" ]; then # CPU samples of the server during the measured run (dotnet-trace)
-    dotnet-trace collect -p "$PID" --profile cpu-sampling --duration "00:00:${PROFILE_SECONDS:-15}" -o "$WORK/$name.nettrace" >"$WORK/$name-trace.log" 2>&1 &
+    dotnet-trace collect -p "$PID" --profile dotnet-sampled-thread-time --duration "00:00:${PROFILE_SECONDS:-15}" -o "$WORK/$name.nettrace" >"$WORK/$name-trace.log" 2>&1 &
     tracer=$!
   fi
   run_wrk "$name" "http://127.0.0.1:$PORT"

@@ -29,16 +29,8 @@ public sealed class RequestHeaderGuard(RequestDelegate next, IProblemDetailsServ
         }
         if (count > MaxHeaderCount || size > MaxHeadersTotalSize)
         {
-            context.Response.StatusCode = StatusCodes.Status431RequestHeaderFieldsTooLarge;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
-                {
-                    Status = StatusCodes.Status431RequestHeaderFieldsTooLarge, Title = "Request headers too large",
-                    Detail = $"A request has at most {MaxHeaderCount} header lines of at most {MaxHeadersTotalSize} bytes together.",
-                },
-            });
+            await problems.RefuseAsync(context, StatusCodes.Status431RequestHeaderFieldsTooLarge, "Request headers too large",
+                $"A request has at most {MaxHeaderCount} header lines of at most {MaxHeadersTotalSize} bytes together.");
             return;
         }
         await next(context);

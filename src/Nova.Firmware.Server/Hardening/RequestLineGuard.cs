@@ -22,16 +22,8 @@ public sealed class RequestLineGuard(RequestDelegate next, IProblemDetailsServic
         var length = request.Method.Length + request.PathBase.Value?.Length + request.Path.Value?.Length + request.QueryString.Value?.Length;
         if (length > MaxRequestLineLength)
         {
-            context.Response.StatusCode = StatusCodes.Status414UriTooLong;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
-                {
-                    Status = StatusCodes.Status414UriTooLong, Title = "Request line too long",
-                    Detail = $"A request's method, path and query have at most {MaxRequestLineLength} characters together.",
-                },
-            });
+            await problems.RefuseAsync(context, StatusCodes.Status414UriTooLong, "Request line too long",
+                $"A request's method, path and query have at most {MaxRequestLineLength} characters together.");
             return;
         }
         await next(context);
