@@ -41,8 +41,15 @@ public sealed class DdiActionLookup(IServiceScopeFactory scopes, IOptions<DdiOpt
 {
     private sealed record Snapshot(DateTimeOffset TakenAt, IReadOnlyDictionary<Guid, DdiPollState> Open);
 
+    /// <summary>
+    /// How long "this device never sent attributes" is trusted before the database is asked again. A
+    /// device that reported to another replica meanwhile is only asked for its attributes once more.
+    /// </summary>
+    public static readonly TimeSpan UnreportedRecheck = TimeSpan.FromSeconds(30);
+
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly ConcurrentDictionary<Guid, byte> _reported = new();
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _unreportedSince = new();
     private volatile Snapshot? _snapshot;
     private volatile bool _stale;
 
@@ -53,9 +60,12 @@ public sealed class DdiActionLookup(IServiceScopeFactory scopes, IOptions<DdiOpt
         {
             return open;
         }
-        // No open action: the only question left is whether the device ever sent attributes,
-        // which is asked once per device and remembered.
-        var reported = _reported.ContainsKey(deviceId) || await HasReportAsync(deviceId, ct);
+        // No open action: the only question left is whether the device ever sent attributes, which
+        // is asked once per device and remembered; a "no" is remembered too, for a while, so a
+        // device that never answers the configData link does not cost a query on every poll.
+        var reported = _reported.ContainsKey(deviceId)
+            || (!(_unreportedSince.TryGetValue(deviceId, out var since) && time.GetUtcNow() - since < UnreportedRecheck)
+                && await HasReportAsync(deviceId, ct));
         return new DdiPollState(null, null, false, false, null, reported ? DateTimeOffset.MinValue : null);
     }
 
@@ -66,6 +76,7 @@ public sealed class DdiActionLookup(IServiceScopeFactory scopes, IOptions<DdiOpt
     public void Reported(Guid deviceId)
     {
         _reported[deviceId] = 0;
+        _unreportedSince.TryRemove(deviceId, out _);
         _stale = true;
     }
 
@@ -77,6 +88,10 @@ public sealed class DdiActionLookup(IServiceScopeFactory scopes, IOptions<DdiOpt
         if (reported)
         {
             _reported[deviceId] = 0;
+        }
+        else
+        {
+            _unreportedSince[deviceId] = time.GetUtcNow();
         }
         return reported;
     }
