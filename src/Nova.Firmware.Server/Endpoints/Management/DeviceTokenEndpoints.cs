@@ -6,6 +6,15 @@ using Nova.Firmware.Server.Ddi;
 
 namespace Nova.Firmware.Server.Endpoints.Management;
 
+/// <summary>What a DDI target token chosen by an operator may be (here and in the device import's ddiToken column).</summary>
+public static class DdiTokenRule
+{
+    public const string Rule = "A token has 16 to 200 characters and no spaces.";
+
+    public static bool IsValid(string token) =>
+        token.Length is >= 16 and <= 200 && !token.Any(char.IsWhiteSpace) && !token.Any(char.IsControl);
+}
+
 /// <summary>A device's DDI target token: set or generated here, shown once, stored hashed.</summary>
 public static class DeviceTokenEndpoints
 {
@@ -23,9 +32,9 @@ public static class DeviceTokenEndpoints
             return TypedResults.Problem(title: "Device not found", detail: $"Device {deviceId} does not exist.", statusCode: StatusCodes.Status404NotFound);
         }
         var token = request?.Token;
-        if (token is not null && (token.Length < 16 || token.Length > 200 || token.Any(char.IsWhiteSpace) || token.Any(char.IsControl)))
+        if (token is not null && !DdiTokenRule.IsValid(token))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = ["A token has 16 to 200 characters and no spaces."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = [DdiTokenRule.Rule] });
         }
         token ??= Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         var hash = ApiKeySecrets.Hash(token);

@@ -37,6 +37,8 @@ public static class DeviceCsv
         ["bootLoopRetry"] = "capabilities.bootLoopRetry",
         ["sdSlot"] = "capabilities.sdSlot",
         ["remoteRecoveryTrigger"] = "capabilities.remoteRecoveryTrigger",
+        // Not a device field: the device's DDI target token, provisioned with it (hawkBit's securityToken).
+        ["ddiToken"] = "ddiToken",
     };
 
     public static readonly IReadOnlyList<string> RequiredColumns = ["vendor", "model", "hardwareRevision", "soc", "serial", "kind", "protocol"];
@@ -71,6 +73,19 @@ public static class DeviceCsv
             errors.Add(new FieldError(required, $"Required column '{required}' is missing."));
         }
         return names;
+    }
+
+    /// <summary>The row's ddiToken cell, or null when the column is absent or the cell empty.</summary>
+    public static string? DdiToken(IReadOnlyList<string> columns, IReadOnlyList<string> fields)
+    {
+        for (var i = 0; i < Math.Min(columns.Count, fields.Count); i++)
+        {
+            if (columns[i] == "ddiToken")
+            {
+                return fields[i].Trim() is { Length: > 0 } token ? token : null;
+            }
+        }
+        return null;
     }
 
     /// <summary>Reads one data row into a request; number and boolean syntax errors go to <paramref name="errors"/>.</summary>

@@ -5,6 +5,7 @@ using Nova.Firmware.Domain.Common;
 using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Auth;
+using Nova.Firmware.Server.Endpoints.Management;
 
 namespace Nova.Firmware.Server.Endpoints.Management.Devices;
 
@@ -13,10 +14,15 @@ public sealed record ImportError(int Line, string Field, string Message);
 
 public sealed record ImportResult(int Imported);
 
+/// <summary>A parsed row: its line, the device, and the hash of its DDI target token when the file gave one.</summary>
+internal sealed record ImportedDevice(int Line, Device Device, string? TokenHash);
+
 /// <summary>
 /// <c>POST /api/v1/devices/import</c>: a CSV file of devices, all or nothing. Every row is checked
 /// (same rules as the JSON API, plus duplicates within the file and against the inventory) before
-/// anything is stored; one bad row means no device is imported.
+/// anything is stored; one bad row means no device is imported. An optional <c>ddiToken</c> column
+/// gives each device its DDI target token (stored hashed, as <c>POST /devices/{id}/ddi-token</c>
+/// would), so a fleet is provisioned in one request.
 /// </summary>
 public static class DeviceImportEndpoint
 {
@@ -77,10 +83,14 @@ public static class DeviceImportEndpoint
         }
 
         var now = time.GetUtcNow();
-        foreach (var (_, device) in devices)
+        foreach (var (_, device, tokenHash) in devices)
         {
             device.Id = Guid.CreateVersion7(now);
             device.CreatedAt = device.UpdatedAt = now;
+            if (tokenHash is not null)
+            {
+                db.Add(new DeviceToken { DeviceId = device.Id, TokenHash = tokenHash, CreatedAt = now });
+            }
         }
         db.AddRange(devices.Select(d => d.Device));
         try
@@ -102,11 +112,12 @@ public static class DeviceImportEndpoint
     }
 
     /// <summary>Parses and validates the whole file; collects every error rather than stopping at the first.</summary>
-    internal static (List<(int Line, Device Device)> Devices, List<ImportError> Errors) Parse(string text)
+    internal static (List<ImportedDevice> Devices, List<ImportError> Errors) Parse(string text)
     {
-        var devices = new List<(int Line, Device Device)>();
+        var devices = new List<ImportedDevice>();
         var errors = new List<ImportError>();
         var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var tokenLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
         IReadOnlyList<string>? columns = null;
         foreach (var row in CsvRows.Read(new StringReader(text)))
         {
@@ -145,8 +156,25 @@ public static class DeviceImportEndpoint
                     firstLineOf[device.ControllerId] = row.Line;
                 }
             }
+            string? tokenHash = null;
+            if (DeviceCsv.DdiToken(columns, row.Fields) is { } token)
+            {
+                if (!DdiTokenRule.IsValid(token))
+                {
+                    rowErrors.Add(new FieldError("ddiToken", DdiTokenRule.Rule));
+                }
+                else
+                {
+                    // Compared by hash, as stored: the token itself is never kept.
+                    tokenHash = ApiKeySecrets.Hash(token);
+                    if (!tokenLineOf.TryAdd(tokenHash, row.Line))
+                    {
+                        rowErrors.Add(new FieldError("ddiToken", $"This ddiToken already appears on line {tokenLineOf[tokenHash]}; every device needs its own."));
+                    }
+                }
+            }
             errors.AddRange(rowErrors.Select(e => new ImportError(row.Line, e.Field, e.Message)));
-            devices.Add((row.Line, device));
+            devices.Add(new ImportedDevice(row.Line, device, tokenHash));
         }
         if (columns is null)
         {
@@ -155,7 +183,7 @@ public static class DeviceImportEndpoint
         return (devices, errors);
     }
 
-    private static async Task<List<ImportError>> FindExistingAsync(FirmwareDbContext db, List<(int Line, Device Device)> devices, CancellationToken cancellationToken)
+    private static async Task<List<ImportError>> FindExistingAsync(FirmwareDbContext db, List<ImportedDevice> devices, CancellationToken cancellationToken)
     {
         var errors = new List<ImportError>();
         foreach (var chunk in devices.Chunk(500))
@@ -165,6 +193,14 @@ public static class DeviceImportEndpoint
                 .ToHashSet(StringComparer.Ordinal);
             errors.AddRange(chunk.Where(d => existing.Contains(d.Device.ControllerId))
                 .Select(d => new ImportError(d.Line, "controllerId", $"A device with controllerId '{d.Device.ControllerId}' already exists.")));
+            var hashes = chunk.Where(d => d.TokenHash is not null).Select(d => d.TokenHash!).ToList();
+            if (hashes.Count > 0)
+            {
+                var taken = (await db.Set<DeviceToken>().AsNoTracking().Where(t => hashes.Contains(t.TokenHash)).Select(t => t.TokenHash).ToListAsync(cancellationToken))
+                    .ToHashSet(StringComparer.Ordinal);
+                errors.AddRange(chunk.Where(d => d.TokenHash is not null && taken.Contains(d.TokenHash))
+                    .Select(d => new ImportError(d.Line, "ddiToken", "Another device already has this ddiToken.")));
+            }
         }
         return errors;
     }
