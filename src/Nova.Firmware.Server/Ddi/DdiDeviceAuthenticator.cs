@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -15,9 +14,10 @@ public sealed record DdiDevice(Guid Id, string ControllerId);
 /// <summary>
 /// DDI credentials: <c>Authorization: TargetToken &lt;token&gt;</c> (one device) or
 /// <c>GatewayToken &lt;token&gt;</c> (any device, optionally registering unknown ones). Look-ups are
-/// cached briefly because every poll needs one.
+/// cached because every poll needs one. A singleton: a poll whose credentials are cached touches no
+/// database and builds no database context; one is made only for a look-up that misses.
 /// </summary>
-public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, DdiCredentialCache cache, IOptions<DdiOptions> options, TimeProvider time)
+public sealed class DdiDeviceAuthenticator(IServiceScopeFactory scopes, DdiCredentialCache cache, IOptions<DdiOptions> options, TimeProvider time)
 {
     public static object TokenCacheKey(string tokenHash) => ("ddi-token", tokenHash);
 
@@ -25,17 +25,17 @@ public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, DdiCredentialCa
 
     public async Task<DdiDevice?> AuthenticateAsync(HttpRequest request, string controllerId, CancellationToken cancellationToken)
     {
-        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header) || string.IsNullOrEmpty(header.Parameter))
+        if (!DdiAuthorization.TryParse(request.Headers.Authorization, out var scheme, out var parameter))
         {
             return null;
         }
-        if (header.Scheme.Equals("TargetToken", StringComparison.OrdinalIgnoreCase))
+        if (scheme == DdiAuthorization.Scheme.TargetToken)
         {
-            var device = await ByTokenAsync(header.Parameter, cancellationToken);
+            var device = await ByTokenAsync(parameter, cancellationToken);
             return device is not null && device.ControllerId == controllerId ? device : null;
         }
-        if (header.Scheme.Equals("GatewayToken", StringComparison.OrdinalIgnoreCase) && options.Value.GatewayToken is { Length: > 0 } gateway
-            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header.Parameter), Encoding.UTF8.GetBytes(gateway)))
+        if (scheme == DdiAuthorization.Scheme.GatewayToken && options.Value.GatewayToken is { Length: > 0 } gateway
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(parameter), Encoding.UTF8.GetBytes(gateway)))
         {
             return await ByControllerIdAsync(controllerId, cancellationToken)
                 ?? (options.Value.AutoRegister ? await RegisterAsync(controllerId, cancellationToken) : null);
@@ -50,6 +50,8 @@ public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, DdiCredentialCa
         {
             return cached;
         }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FirmwareDbContext>();
         var device = await db.Set<DeviceToken>().AsNoTracking().Where(t => t.TokenHash == hash)
             .Join(db.Set<Device>(), t => t.DeviceId, d => d.Id, (t, d) => new DdiDevice(d.Id, d.ControllerId))
             .SingleOrDefaultAsync(ct);
@@ -66,6 +68,8 @@ public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, DdiCredentialCa
         {
             return cached;
         }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FirmwareDbContext>();
         var device = await db.Set<Device>().AsNoTracking().Where(d => d.ControllerId == controllerId)
             .Select(d => new DdiDevice(d.Id, d.ControllerId)).SingleOrDefaultAsync(ct);
         if (device is not null && options.Value.TokenCacheTime > TimeSpan.Zero)
@@ -82,6 +86,8 @@ public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, DdiCredentialCa
             throw new DdiRequestRefusedException("controllerId", DdiControllerIds.PlainIdentifierRule);
         }
         var now = time.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FirmwareDbContext>();
         // Identity is unknown until the device sends configData; "unknown" never matches a package.
         db.Add(new Device
         {
@@ -94,7 +100,7 @@ public sealed class DdiDeviceAuthenticator(FirmwareDbContext db, DdiCredentialCa
         }
         catch (DbUpdateException)
         {
-            db.ChangeTracker.Clear(); // registered concurrently by another poll
+            // Registered concurrently by another poll: the look-up below finds that one.
         }
         return await ByControllerIdAsync(controllerId, ct);
     }

@@ -75,7 +75,7 @@ public static class NovaHostingExtensions
         services.AddSingleton<LastSeenTracker>();
         services.AddSingleton<LastSeenFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<LastSeenFlusher>());
-        services.AddScoped<DdiDeviceAuthenticator>();
+        services.AddSingleton<DdiDeviceAuthenticator>();
         services.AddSingleton<DdiActionLookup>();
         services.AddScoped<AccountBootstrapper>();
         services.AddScoped<Endpoints.Management.Rollouts.RolloutProgressReader>();
