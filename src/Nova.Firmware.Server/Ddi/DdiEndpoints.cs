@@ -14,6 +14,22 @@ public static class DdiEndpoints
 {
     public const string Root = "/{tenant}/controller/v1/{controllerId}";
 
+    /// <summary>
+    /// Whether a path is under <see cref="Root"/> (any tenant): devices there authenticate with their
+    /// own tokens, so the API's credential schemes are not run for them.
+    /// </summary>
+    public static bool IsDevicePath(PathString path)
+    {
+        var rest = path.Value.AsSpan();
+        if (rest.Length < 2 || rest[0] != '/')
+        {
+            return false;
+        }
+        var tenantEnd = rest[1..].IndexOf('/');
+        return tenantEnd > 0 && rest[(tenantEnd + 1)..].StartsWith("/controller/v1/", StringComparison.OrdinalIgnoreCase)
+            && rest.Length > tenantEnd + 1 + "/controller/v1/".Length;
+    }
+
     public static IEndpointRouteBuilder MapDdiEndpoints(this IEndpointRouteBuilder app)
     {
         var ddi = app.MapGroup(Root).WithTags("DDI (devices)").ExcludeFromDescription().AddEndpointFilter<DdiRequestFilter>();
@@ -30,7 +46,7 @@ public static class DdiEndpoints
     }
 
     /// <summary>The hot path: no database write, cached look-ups, last-seen recorded in memory.</summary>
-    internal static async Task<Ok<DdiControllerBase>> PollAsync(
+    internal static async Task<JsonHttpResult<DdiControllerBase>> PollAsync(
         string tenant, string controllerId, HttpRequest request, DdiActionLookup actions,
         LastSeenTracker lastSeen, IOptions<DdiOptions> options, TimeProvider time, DeviceApiMetrics metrics, CancellationToken ct)
     {
@@ -58,7 +74,8 @@ public static class DdiEndpoints
         var sleep = state.HasAction ? options.Value.ActivePollSleep : options.Value.PollSleep;
         metrics.PollAnswered(started, cancel is not null ? DeviceApiMetrics.Outcomes.Cancel : deployment is not null ? DeviceApiMetrics.Outcomes.Deployment
             : config is not null ? DeviceApiMetrics.Outcomes.ConfigData : DeviceApiMetrics.Outcomes.Idle);
-        return TypedResults.Ok(new DdiControllerBase(new DdiConfig(new DdiPolling(DdiValues.FormatSleep(sleep))), new DdiControllerLinks(deployment, config, cancel)));
+        return TypedResults.Json(new DdiControllerBase(new DdiConfig(new DdiPolling(DdiValues.FormatSleep(sleep))), new DdiControllerLinks(deployment, config, cancel)),
+            DdiJsonContext.Default.DdiControllerBase);
     }
 
     internal static string BaseUrl(HttpRequest request, DdiOptions options, string tenant, string controllerId)
