@@ -23,9 +23,10 @@ function init(args)
   if #requests == 0 then
     error("no (controllerId, token) pairs in " .. file)
   end
-  -- The thread count is not visible inside a thread's Lua state: start each thread 4999 devices
-  -- after the previous one (about half-way round for 10,000 devices and two threads).
-  next_index = ((thread_no - 1) * 4999) % #requests + 1
+  -- The thread count is not visible inside a thread's Lua state: run.sh passes it in POLL_THREADS.
+  -- Threads start evenly spread over the devices, so a warm-up of one poll per device covers them all.
+  local threads = tonumber(os.getenv("POLL_THREADS") or "2")
+  next_index = ((thread_no - 1) * math.floor(#requests / threads)) % #requests + 1
 end
 
 function request()

@@ -50,8 +50,10 @@ field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" "$2"; }
 median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 wait_up() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "server did not start"; tail -n 20 "$WORK"/*.log; exit 1; }
 
+# bench/run.sh builds the server once for every bench and passes it in NOVA_SERVER_BUILD.
+SERVER_DIR="${NOVA_SERVER_BUILD:-$WORK/server}"
 echo "== building (Release)"
-dotnet build src/Nova.Firmware.Server -c Release -o "$WORK/server" -v quiet -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+[ -n "${NOVA_SERVER_BUILD:-}" ] || dotnet build src/Nova.Firmware.Server -c Release -o "$SERVER_DIR" -v quiet -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
 dotnet build "$BENCH/Bare" -c Release -o "$WORK/bare" -v quiet -nologo >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
 
 DB_ENV=(Nova__DataDirectory="$WORK/data")
@@ -63,7 +65,7 @@ PORT=""
 start_nova() {
   PORT="$(free_port)"
   env ASPNETCORE_ENVIRONMENT=Production "${DB_ENV[@]}" Nova__AdminPassword="$PASSWORD" \
-    Logging__LogLevel__Default=Warning dotnet "$WORK/server/Nova.Firmware.Server.dll" --urls "http://127.0.0.1:$PORT" >>"$WORK/nova.log" 2>&1 &
+    Logging__LogLevel__Default=Warning dotnet "$SERVER_DIR/Nova.Firmware.Server.dll" --urls "http://127.0.0.1:$PORT" >>"$WORK/nova.log" 2>&1 &
   PID=$!
   wait_up "http://127.0.0.1:$PORT/healthz"
 }
@@ -90,8 +92,12 @@ stop
 measure() { # name run — the running process at $PORT
   local name="$1" run="$2" url="http://127.0.0.1:$PORT" rss_start cpu0 cpu1 requests
   rss_start=$(stat_kb "$PID" VmRSS)
-  POLL_PAIRS="$WORK/pairs.txt" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$BENCH/poll.lua" "$url" >"$WORK/$name-$run-warmup.txt"
-  local rss_warm; rss_warm=$(stat_kb "$PID" VmRSS)
+  POLL_PAIRS="$WORK/pairs.txt" POLL_THREADS="$THREADS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$BENCH/poll.lua" "$url" >"$WORK/$name-$run-warmup.txt"
+  local rss_warm warmed; rss_warm=$(stat_kb "$PID" VmRSS)
+  # Every device polled at least once before the measured run (its credentials then cached, as in a
+  # fleet polling every minute with the 5-minute token cache); else the warm-up was too short.
+  warmed=$(field requests "$WORK/$name-$run-warmup.txt")
+  [ "${warmed:-0}" -ge "$DEVICES" ] || echo "   warning: the warm-up polled $warmed times for $DEVICES devices; set WARMUP longer"
   echo 5 >"/proc/$PID/clear_refs" 2>/dev/null || true
   local tracer=""
   if [ -n "${PROFILE:-}" ] && [ "$name" = nova ]; then
@@ -99,7 +105,7 @@ measure() { # name run — the running process at $PORT
     tracer=$!
   fi
   cpu0=$(cpu_ticks "$PID")
-  POLL_PAIRS="$WORK/pairs.txt" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$BENCH/poll.lua" "$url" >"$WORK/$name-$run.txt"
+  POLL_PAIRS="$WORK/pairs.txt" POLL_THREADS="$THREADS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$BENCH/poll.lua" "$url" >"$WORK/$name-$run.txt"
   cpu1=$(cpu_ticks "$PID")
   if [ -n "$tracer" ]; then
     wait "$tracer" || true
