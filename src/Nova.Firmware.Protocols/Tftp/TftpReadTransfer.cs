@@ -73,7 +73,7 @@ internal sealed class TftpReadTransfer
                 TrySendError(socket, TftpErrorCode.NotDefined, "Server could not read the file.");
                 Fail(TftpTransferFailure.ReadError, e.Message);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
+            catch (Exception e)
             {
                 // A fault of the file provider or the observer ends this transfer only: on its own
                 // thread, an exception let through would end the whole process.
