@@ -7,8 +7,8 @@
 #   bench/tftp/run.sh [runs]           # results: bench/tftp/results/*.json and a summary on stdout
 #   SMOKE=1 bench/tftp/run.sh          # CI: a 1 MiB file, one run per command; fails when any client
 #                                      # gets a wrong file or any command fails; asserts no speed
-#   PROFILE=/tmp/tftp bench/tftp/run.sh  # instead of timing: perf samples of each server during one
-#                                      # curl blksize 512 fetch, in /tmp/tftp-{nova,atftpd}.{txt,perf}
+#   PROFILE=bench/tftp/results/profile bench/tftp/run.sh  # instead of timing: perf samples of each server during one
+#                                      # curl blksize 512 fetch, in bench/tftp/results/profile-{nova,atftpd}.{txt,perf}
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ -n "${SMOKE:-}" ]; then
