@@ -34,7 +34,8 @@ public sealed class DirectoryTftpFileProvider : ITftpFileProvider
                 Mode = FileMode.Open,
                 Access = FileAccess.Read,
                 Share = FileShare.Read,
-                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+                // Read synchronously on the transfer's own thread, in large chunks (no buffer needed).
+                Options = FileOptions.SequentialScan,
                 BufferSize = 0,
             });
             return ValueTask.FromResult(TftpFileLookup.Found(stream, stream.Length));

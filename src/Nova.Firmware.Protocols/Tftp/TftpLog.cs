@@ -21,6 +21,12 @@ internal static partial class TftpLog
     [LoggerMessage(EventId = 4104, Level = LogLevel.Error, Message = "TFTP listener on {EndPoint} failed to receive")]
     public static partial void ListenerError(ILogger logger, IPEndPoint endPoint, Exception exception);
 
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "TFTP request from {Remote} for {FileName} refused: {Limit} transfers are running (Tftp:MaxConcurrentTransfers)")]
+    public static partial void TransferLimitReached(ILogger logger, IPEndPoint remote, string fileName, int limit);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Error, Message = "TFTP transfer {TransferId} of {FileName} to {Remote} ended by an unexpected error")]
+    public static partial void TransferCrashed(ILogger logger, long transferId, string fileName, IPEndPoint remote, Exception exception);
+
     [LoggerMessage(EventId = 4110, Level = LogLevel.Information, Message = "TFTP transfer {TransferId} of {FileName} to {Remote} started (blksize {BlockSize}, windowsize {WindowSize}, tsize {TransferSize})")]
     public static partial void TransferStarted(ILogger logger, long transferId, string fileName, IPEndPoint remote, int blockSize, int windowSize, long? transferSize);
 

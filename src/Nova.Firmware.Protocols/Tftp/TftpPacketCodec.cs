@@ -119,6 +119,22 @@ public static class TftpPacketCodec
         BinaryPrimitives.WriteUInt16BigEndian(destination[2..], block);
     }
 
+    /// <summary>
+    /// Reads a well-formed ACK in place, without allocating a packet: the per-block path of a
+    /// transfer. False for anything else, which <see cref="Parse"/> then explains.
+    /// </summary>
+    public static bool TryReadAck(ReadOnlySpan<byte> datagram, out ushort block)
+    {
+        if (datagram.Length == HeaderLength && BinaryPrimitives.ReadUInt16BigEndian(datagram) == (ushort)TftpOpcode.Ack)
+        {
+            block = BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]);
+            return true;
+        }
+
+        block = 0;
+        return false;
+    }
+
     /// <summary>Makes free text (an exception message, a file name) safe for an ERROR packet.</summary>
     public static string ToWireText(string text)
     {

@@ -4,10 +4,11 @@ using Microsoft.Extensions.Logging;
 namespace Nova.Firmware.Protocols.Tftp;
 
 /// <summary>
-/// One read transfer on its own ephemeral socket. Sends a window of blocks, then waits for an ACK
-/// that moves forward; only a timeout resends (duplicate ACKs are ignored, which is what prevents
-/// the Sorcerer's Apprentice bug). Block numbers count in 64 bits and go on the wire modulo
-/// 65536, so files past 65535 blocks roll over to block 0 as curl, atftp and U-Boot expect.
+/// One read transfer on its own ephemeral socket, run start to end on its own thread with blocking
+/// calls (see <see cref="TftpTransferSocket"/> for why). Sends a window of blocks, then waits for
+/// an ACK that moves forward; only a timeout resends (duplicate ACKs are ignored, which is what
+/// prevents the Sorcerer's Apprentice bug). Block numbers count in 64 bits and go on the wire
+/// modulo 65536, so files past 65535 blocks roll over to block 0 as curl, atftp and U-Boot expect.
 /// </summary>
 internal sealed class TftpReadTransfer
 {
@@ -35,12 +36,15 @@ internal sealed class TftpReadTransfer
         _time = time;
     }
 
-    public async Task RunAsync(CancellationToken stopping)
+    public string FileName => _request.FileName;
+
+    /// <summary>Runs the whole transfer on the calling thread; every outcome is logged and reported.</summary>
+    public void Run(CancellationToken stopping)
     {
-        TftpChannel channel;
+        TftpTransferSocket socket;
         try
         {
-            channel = new TftpChannel(new IPEndPoint(_options.GetEndPoint().Address, 0), _time);
+            socket = new TftpTransferSocket(new IPEndPoint(_options.GetEndPoint().Address, 0), _time);
         }
         catch (Exception e) when (e is System.Net.Sockets.SocketException)
         {
@@ -48,55 +52,63 @@ internal sealed class TftpReadTransfer
             return;
         }
 
-        using (channel)
+        using (socket)
         {
             Stream? content = null;
             try
             {
-                content = await OpenAsync(channel, stopping).ConfigureAwait(false);
+                content = Open(socket, stopping);
                 if (content is not null)
                 {
-                    await SendFileAsync(channel, content, stopping).ConfigureAwait(false);
+                    SendFile(socket, content, stopping);
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
-                await TrySendErrorAsync(channel, TftpErrorCode.NotDefined, "Server is shutting down.").ConfigureAwait(false);
+                TrySendError(socket, TftpErrorCode.NotDefined, "Server is shutting down.");
                 Fail(TftpTransferFailure.ServerStopped, "The server stopped during the transfer.");
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
             {
-                await TrySendErrorAsync(channel, TftpErrorCode.NotDefined, "Server could not read the file.").ConfigureAwait(false);
+                TrySendError(socket, TftpErrorCode.NotDefined, "Server could not read the file.");
                 Fail(TftpTransferFailure.ReadError, e.Message);
+            }
+            catch (Exception e)
+            {
+                // A fault of the file provider or the observer ends this transfer only: on its own
+                // thread, an exception let through would end the whole process.
+                TftpLog.TransferCrashed(_logger, _id, _request.FileName, _remote, e);
+                TrySendError(socket, TftpErrorCode.NotDefined, "Server error.");
+                Fail(TftpTransferFailure.ReadError, $"Unexpected error: {e.Message}");
             }
             finally
             {
-                if (content is not null)
-                {
-                    await content.DisposeAsync().ConfigureAwait(false);
-                }
+                content?.Dispose();
             }
         }
     }
 
     /// <summary>Opens the file and negotiates; null when the request was refused (already reported).</summary>
-    private async Task<Stream?> OpenAsync(TftpChannel channel, CancellationToken stopping)
+    private Stream? Open(TftpTransferSocket socket, CancellationToken stopping)
     {
         if (!_request.Mode.Equals("octet", StringComparison.Ordinal))
         {
-            return await RefuseAsync(channel, TftpErrorCode.IllegalOperation, TftpTransferFailure.IllegalOperation,
-                $"Mode '{_request.Mode}' is not supported; use octet.").ConfigureAwait(false);
+            return Refuse(socket, TftpErrorCode.IllegalOperation, TftpTransferFailure.IllegalOperation,
+                $"Mode '{_request.Mode}' is not supported; use octet.");
         }
 
-        var lookup = await _files.OpenAsync(_request.FileName, _remote, stopping).ConfigureAwait(false);
+        // Waiting here blocks only this transfer's own thread (never a thread-pool thread), and the
+        // lookup (a catalog query, a first-time hash check) is not worth a second hand-over.
+        var pending = _files.OpenAsync(_request.FileName, _remote, stopping);
+        var lookup = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
         switch (lookup.Status)
         {
             case TftpFileLookupStatus.Found:
                 break;
             case TftpFileLookupStatus.NotFound:
-                return await RefuseAsync(channel, TftpErrorCode.FileNotFound, TftpTransferFailure.FileNotFound, lookup.Message).ConfigureAwait(false);
+                return Refuse(socket, TftpErrorCode.FileNotFound, TftpTransferFailure.FileNotFound, lookup.Message);
             case TftpFileLookupStatus.AccessViolation:
-                return await RefuseAsync(channel, TftpErrorCode.AccessViolation, TftpTransferFailure.AccessViolation, lookup.Message).ConfigureAwait(false);
+                return Refuse(socket, TftpErrorCode.AccessViolation, TftpTransferFailure.AccessViolation, lookup.Message);
             default:
                 throw new InvalidOperationException($"Unknown lookup status {lookup.Status}.");
         }
@@ -105,14 +117,14 @@ internal sealed class TftpReadTransfer
         return content;
     }
 
-    private async Task<Stream?> RefuseAsync(TftpChannel channel, TftpErrorCode code, TftpTransferFailure failure, string reason)
+    private Stream? Refuse(TftpTransferSocket socket, TftpErrorCode code, TftpTransferFailure failure, string reason)
     {
-        await TrySendErrorAsync(channel, code, reason).ConfigureAwait(false);
+        TrySendError(socket, code, reason);
         Fail(failure, reason);
         return null;
     }
 
-    private async Task SendFileAsync(TftpChannel channel, Stream content, CancellationToken stopping)
+    private void SendFile(TftpTransferSocket socket, Stream content, CancellationToken stopping)
     {
         var length = content.CanSeek ? content.Length : (long?)null;
         var negotiation = _options.NegotiateOptions && _request.Options.Count > 0
@@ -120,7 +132,7 @@ internal sealed class TftpReadTransfer
             : new TftpNegotiationResult(TftpTransferParameters.Plain(_options.Timeout), [], null);
         if (negotiation.RefusedReason is { } refused)
         {
-            await RefuseAsync(channel, TftpErrorCode.OptionNegotiationRefused, TftpTransferFailure.OptionsRefused, refused).ConfigureAwait(false);
+            Refuse(socket, TftpErrorCode.OptionNegotiationRefused, TftpTransferFailure.OptionsRefused, refused);
             return;
         }
 
@@ -130,13 +142,12 @@ internal sealed class TftpReadTransfer
         _observer?.OnStarted(new TftpTransferStarted(_id, _remote, _request.FileName, parameters, _time.GetUtcNow()));
 
         if (negotiation.Acknowledged.Count > 0
-            && !await SendOptionAckAsync(channel, negotiation.Acknowledged, parameters.Timeout, stopping).ConfigureAwait(false))
+            && !SendOptionAck(socket, negotiation.Acknowledged, parameters.Timeout, stopping))
         {
             return;
         }
 
-        var bytes = await SendBlocksAsync(channel, content, parameters, stopping).ConfigureAwait(false);
-        if (bytes is { } sent)
+        if (SendBlocks(socket, content, parameters, stopping) is { } sent)
         {
             var duration = _time.GetElapsedTime(startedAt);
             TftpLog.TransferCompleted(_logger, _id, _request.FileName, _remote, sent, duration.TotalMilliseconds);
@@ -145,14 +156,14 @@ internal sealed class TftpReadTransfer
     }
 
     /// <summary>Sends the OACK until the client's ACK 0 arrives; false when the transfer ended instead.</summary>
-    private async Task<bool> SendOptionAckAsync(TftpChannel channel, IReadOnlyList<TftpOption> acknowledged, TimeSpan timeout, CancellationToken stopping)
+    private bool SendOptionAck(TftpTransferSocket socket, IReadOnlyList<TftpOption> acknowledged, TimeSpan timeout, CancellationToken stopping)
     {
         var oack = TftpPacketCodec.ToArray(new TftpOptionAckPacket(acknowledged));
         for (var attempt = 0; ; attempt++)
         {
             if (attempt > _options.MaxRetries)
             {
-                await TrySendErrorAsync(channel, TftpErrorCode.NotDefined, "Timed out waiting for the ACK of the OACK.").ConfigureAwait(false);
+                TrySendError(socket, TftpErrorCode.NotDefined, "Timed out waiting for the ACK of the OACK.");
                 Fail(TftpTransferFailure.TimedOut, $"No ACK for the OACK after {_options.MaxRetries} retransmissions.");
                 return false;
             }
@@ -162,29 +173,34 @@ internal sealed class TftpReadTransfer
                 TftpLog.Retransmitting(_logger, _id, 0, attempt);
             }
 
-            await channel.SendAsync(oack, _remote, stopping).ConfigureAwait(false);
-            var deadline = channel.DeadlineAfter(timeout);
-            while (await ReceiveFromClientAsync(channel, deadline, stopping).ConfigureAwait(false) is { } packet)
+            socket.Send(oack, _remote);
+            var deadline = socket.DeadlineAfter(timeout);
+            while (ReceiveFromClient(socket, deadline, stopping) is { } datagram)
             {
-                switch (packet)
+                if (TftpPacketCodec.TryReadAck(datagram.Span, out var block))
                 {
-                    case TftpAckPacket { Block: 0 }:
+                    if (block == 0)
+                    {
                         return true;
-                    case TftpAckPacket:
-                        continue;
-                    default:
-                        await EndOnUnexpectedAsync(channel, packet).ConfigureAwait(false);
-                        return false;
+                    }
+
+                    continue;
                 }
+
+                EndOnUnexpected(socket, datagram);
+                return false;
             }
         }
     }
 
     /// <summary>Sends every block; returns the byte count, or null when the transfer failed (already reported).</summary>
-    private async Task<long?> SendBlocksAsync(TftpChannel channel, Stream content, TftpTransferParameters parameters, CancellationToken stopping)
+    private long? SendBlocks(TftpTransferSocket socket, Stream content, TftpTransferParameters parameters, CancellationToken stopping)
     {
         var window = parameters.WindowSize;
         var blockSize = parameters.BlockSize;
+        // Everything the loop needs is allocated here, once: a slot per block of the window (kept
+        // for resends) and the read-ahead; the per-block path allocates nothing.
+        var reader = new TftpBlockReader(content, blockSize);
         var slots = new byte[window][];
         var slotLengths = new int[window];
         for (var i = 0; i < window; i++)
@@ -204,7 +220,7 @@ internal sealed class TftpReadTransfer
             {
                 lastRead++;
                 var slot = slots[lastRead % window];
-                var read = await content.ReadAtLeastAsync(slot.AsMemory(TftpPacketCodec.HeaderLength, blockSize), blockSize, throwOnEndOfStream: false, stopping).ConfigureAwait(false);
+                var read = reader.Read(slot.AsSpan(TftpPacketCodec.HeaderLength, blockSize));
                 TftpPacketCodec.WriteDataHeader(slot, (ushort)lastRead);
                 slotLengths[lastRead % window] = TftpPacketCodec.HeaderLength + read;
                 bytes += read;
@@ -222,10 +238,10 @@ internal sealed class TftpReadTransfer
             for (var block = _acked + 1; block <= end; block++)
             {
                 var index = (int)(block % window);
-                await channel.SendAsync(slots[index].AsMemory(0, slotLengths[index]), _remote, stopping).ConfigureAwait(false);
+                socket.Send(slots[index].AsSpan(0, slotLengths[index]), _remote);
             }
 
-            switch (await AwaitAdvanceAsync(channel, end, parameters.Timeout, stopping).ConfigureAwait(false))
+            switch (AwaitAdvance(socket, end, parameters.Timeout, stopping))
             {
                 case Advance.Moved:
                     attempt = 0;
@@ -239,7 +255,7 @@ internal sealed class TftpReadTransfer
                     attempt++;
                     if (attempt > _options.MaxRetries)
                     {
-                        await TrySendErrorAsync(channel, TftpErrorCode.NotDefined, "Timed out waiting for an ACK.").ConfigureAwait(false);
+                        TrySendError(socket, TftpErrorCode.NotDefined, "Timed out waiting for an ACK.");
                         Fail(TftpTransferFailure.TimedOut, $"No ACK after block {_acked} despite {_options.MaxRetries} retransmissions.");
                         return null;
                     }
@@ -262,19 +278,19 @@ internal sealed class TftpReadTransfer
     }
 
     /// <summary>Waits for an ACK inside (acked, sentUpTo]; earlier ACKs are duplicates and change nothing.</summary>
-    private async Task<Advance> AwaitAdvanceAsync(TftpChannel channel, long sentUpTo, TimeSpan timeout, CancellationToken stopping)
+    private Advance AwaitAdvance(TftpTransferSocket socket, long sentUpTo, TimeSpan timeout, CancellationToken stopping)
     {
-        var deadline = channel.DeadlineAfter(timeout);
-        while (await ReceiveFromClientAsync(channel, deadline, stopping).ConfigureAwait(false) is { } packet)
+        var deadline = socket.DeadlineAfter(timeout);
+        while (ReceiveFromClient(socket, deadline, stopping) is { } datagram)
         {
-            if (packet is not TftpAckPacket ack)
+            if (!TftpPacketCodec.TryReadAck(datagram.Span, out var acked))
             {
-                await EndOnUnexpectedAsync(channel, packet).ConfigureAwait(false);
+                EndOnUnexpected(socket, datagram);
                 return Advance.Ended;
             }
 
             // The newest block ≤ sentUpTo whose low 16 bits match: unambiguous since a window < 65536.
-            var block = sentUpTo - ((sentUpTo - ack.Block) & 0xFFFF);
+            var block = sentUpTo - ((sentUpTo - acked) & 0xFFFF);
             if (block > _acked)
             {
                 _acked = block;
@@ -286,58 +302,58 @@ internal sealed class TftpReadTransfer
     }
 
     /// <summary>
-    /// Next packet from the client until <paramref name="deadline"/>; null on timeout. Datagrams from
-    /// other ports get ERROR 5 and do not disturb the transfer (RFC 1350 §4). A malformed datagram
-    /// from the client is returned as an ERROR packet of our own making so callers end the transfer.
+    /// Next datagram from the client until <paramref name="deadline"/>; null on timeout. Datagrams
+    /// from other ports get ERROR 5 and do not disturb the transfer (RFC 1350 §4). The datagram
+    /// aliases the socket's buffer: an ACK is read in place, anything else ends the transfer.
     /// </summary>
-    private async Task<TftpPacket?> ReceiveFromClientAsync(TftpChannel channel, long deadline, CancellationToken stopping)
+    private ReadOnlyMemory<byte>? ReceiveFromClient(TftpTransferSocket socket, long deadline, CancellationToken stopping)
     {
-        while (await channel.ReceiveAsync(deadline, stopping).ConfigureAwait(false) is var (datagram, from))
+        while (socket.Receive(deadline, stopping) is var (datagram, from))
         {
             if (!from.Equals(_remote))
             {
                 TftpLog.UnknownTransferId(_logger, _id, from);
-                await channel.SendAsync(new TftpErrorPacket(TftpErrorCode.UnknownTransferId, "Unknown transfer ID."), from, stopping).ConfigureAwait(false);
+                socket.Send(new TftpErrorPacket(TftpErrorCode.UnknownTransferId, "Unknown transfer ID."), from);
                 continue;
             }
 
-            try
-            {
-                return TftpPacketCodec.Parse(datagram);
-            }
-            catch (TftpPacketFormatException e)
-            {
-                return new MalformedPacket(e.Message);
-            }
+            return datagram;
         }
 
         return null;
     }
 
-    private async Task EndOnUnexpectedAsync(TftpChannel channel, TftpPacket packet)
+    /// <summary>Ends the transfer on a datagram that is not an ACK: the client's ERROR, a malformed or an unexpected packet.</summary>
+    private void EndOnUnexpected(TftpTransferSocket socket, ReadOnlyMemory<byte> datagram)
     {
-        switch (packet)
+        TftpPacket packet;
+        try
         {
-            case TftpErrorPacket error:
-                Fail(TftpTransferFailure.ClientError, $"Client sent ERROR {(int)error.Code}: {error.Message}");
-                break;
-            case MalformedPacket malformed:
-                await TrySendErrorAsync(channel, TftpErrorCode.IllegalOperation, malformed.Reason).ConfigureAwait(false);
-                Fail(TftpTransferFailure.IllegalOperation, $"Malformed packet from the client: {malformed.Reason}");
-                break;
-            default:
-                await TrySendErrorAsync(channel, TftpErrorCode.IllegalOperation, $"Expected an ACK, got {packet.Opcode}.").ConfigureAwait(false);
-                Fail(TftpTransferFailure.IllegalOperation, $"Client sent {packet.Opcode} where an ACK was expected.");
-                break;
+            packet = TftpPacketCodec.Parse(datagram);
         }
+        catch (TftpPacketFormatException e)
+        {
+            TrySendError(socket, TftpErrorCode.IllegalOperation, e.Message);
+            Fail(TftpTransferFailure.IllegalOperation, $"Malformed packet from the client: {e.Message}");
+            return;
+        }
+
+        if (packet is TftpErrorPacket error)
+        {
+            Fail(TftpTransferFailure.ClientError, $"Client sent ERROR {(int)error.Code}: {error.Message}");
+            return;
+        }
+
+        TrySendError(socket, TftpErrorCode.IllegalOperation, $"Expected an ACK, got {packet.Opcode}.");
+        Fail(TftpTransferFailure.IllegalOperation, $"Client sent {packet.Opcode} where an ACK was expected.");
     }
 
-    private async Task TrySendErrorAsync(TftpChannel channel, TftpErrorCode code, string message)
+    private void TrySendError(TftpTransferSocket socket, TftpErrorCode code, string message)
     {
         try
         {
-            // Best effort and never cancelled: the client should learn why, even during shutdown.
-            await channel.SendAsync(new TftpErrorPacket(code, TftpPacketCodec.ToWireText(message)), _remote, CancellationToken.None).ConfigureAwait(false);
+            // Best effort: the client should learn why, even during shutdown.
+            socket.Send(new TftpErrorPacket(code, TftpPacketCodec.ToWireText(message)), _remote);
         }
         catch (System.Net.Sockets.SocketException)
         {
@@ -348,11 +364,5 @@ internal sealed class TftpReadTransfer
     {
         TftpLog.TransferFailed(_logger, _id, _request.FileName, _remote, failure, reason);
         _observer?.OnFailed(new TftpTransferFailed(_id, _remote, _request.FileName, failure, reason, _acked, _time.GetUtcNow()));
-    }
-
-    /// <summary>Stands for a datagram that did not parse; never sent.</summary>
-    private sealed record MalformedPacket(string Reason) : TftpPacket
-    {
-        public override TftpOpcode Opcode => TftpOpcode.Error;
     }
 }

@@ -7,7 +7,9 @@ namespace Nova.Firmware.Protocols.Tftp;
 
 /// <summary>
 /// Read-only TFTP server (RFC 1350 with RFC 2347/2348/2349/7440 options). The well-known socket
-/// only takes requests; every transfer runs on its own ephemeral socket (its TID), concurrently.
+/// only takes requests; every transfer runs on its own ephemeral socket (its TID) and its own
+/// dedicated thread, concurrently, up to <see cref="TftpServerOptions.MaxConcurrentTransfers"/>;
+/// a request past that is answered with ERROR 0, so a flood cannot create unbounded threads.
 /// Write requests are answered with ERROR 2.
 /// </summary>
 public sealed class TftpServer : IAsyncDisposable
@@ -142,7 +144,7 @@ public sealed class TftpServer : IAsyncDisposable
                     $"This server is read-only; cannot write '{write.FileName}'.", stopping).ConfigureAwait(false);
                 return;
             case TftpRequestPacket read:
-                StartTransfer(read, remote, stopping);
+                await StartTransferAsync(socket, read, remote, stopping).ConfigureAwait(false);
                 return;
             default:
                 // DATA/ACK/ERROR/OACK belong to a transfer's own port, never to the request port.
@@ -152,7 +154,7 @@ public sealed class TftpServer : IAsyncDisposable
         }
     }
 
-    private void StartTransfer(TftpRequestPacket request, IPEndPoint remote, CancellationToken stopping)
+    private async Task StartTransferAsync(Socket socket, TftpRequestPacket request, IPEndPoint remote, CancellationToken stopping)
     {
         // A client that repeats its RRQ (its first answer was slow or lost) must not get two transfers.
         if (_transfers.ContainsKey(remote))
@@ -161,23 +163,56 @@ public sealed class TftpServer : IAsyncDisposable
             return;
         }
 
+        // Only this loop adds transfers, so the count cannot pass the cap between check and add.
+        if (_transfers.Count >= _options.MaxConcurrentTransfers)
+        {
+            TftpLog.TransferLimitReached(_logger, remote, request.FileName, _options.MaxConcurrentTransfers);
+            await RefuseAsync(socket, remote, TftpErrorCode.NotDefined,
+                $"Server busy: {_options.MaxConcurrentTransfers} transfers are running; try again later.", stopping).ConfigureAwait(false);
+            return;
+        }
+
         var id = Interlocked.Increment(ref _lastTransferId);
         var transfer = new TftpReadTransfer(id, request, remote, _options, _files, _observer, _logger, _time);
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var task = Task.Run(async () =>
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A dedicated thread, not the thread pool: the transfer blocks in its socket between blocks
+        // and is woken by the kernel when the ACK arrives (see TftpTransferSocket).
+        var thread = new Thread(() => RunTransfer(transfer, id, remote, ended, stopping))
         {
-            await started.Task.ConfigureAwait(false);
-            try
-            {
-                await transfer.RunAsync(stopping).ConfigureAwait(false);
-            }
-            finally
-            {
-                _transfers.TryRemove(remote, out _);
-            }
-        }, CancellationToken.None);
-        _transfers[remote] = task;
-        started.SetResult();
+            IsBackground = true,
+            Name = "TFTP transfer",
+        };
+        _transfers[remote] = ended.Task;
+        try
+        {
+            thread.Start();
+        }
+        catch (OutOfMemoryException e)
+        {
+            // No thread to be had (memory or thread limits): refuse rather than crash the listener.
+            _transfers.TryRemove(remote, out _);
+            ended.SetResult();
+            TftpLog.TransferCrashed(_logger, id, request.FileName, remote, e);
+            await RefuseAsync(socket, remote, TftpErrorCode.NotDefined, "Server busy; try again later.", stopping).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The body of a transfer's thread: nothing may escape it, an unhandled exception would end the process.</summary>
+    private void RunTransfer(TftpReadTransfer transfer, long id, IPEndPoint remote, TaskCompletionSource ended, CancellationToken stopping)
+    {
+        try
+        {
+            transfer.Run(stopping);
+        }
+        catch (Exception e)
+        {
+            TftpLog.TransferCrashed(_logger, id, transfer.FileName, remote, e);
+        }
+        finally
+        {
+            _transfers.TryRemove(remote, out _);
+            ended.SetResult();
+        }
     }
 
     private async Task RefuseAsync(Socket socket, IPEndPoint remote, TftpErrorCode code, string message, CancellationToken stopping)

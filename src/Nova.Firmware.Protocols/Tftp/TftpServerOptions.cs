@@ -28,6 +28,12 @@ public sealed class TftpServerOptions
     /// <summary>Upper bound for a client's <c>windowsize</c>; a window is kept in memory for resends.</summary>
     public int MaxWindowSize { get; set; } = 64;
 
+    /// <summary>
+    /// Transfers served at once, each on its own thread; a request past it gets ERROR 0 (server
+    /// busy) and the client may retry. Bounds threads and memory (a window of blocks each).
+    /// </summary>
+    public int MaxConcurrentTransfers { get; set; } = 64;
+
     /// <summary>False answers as a plain RFC 1350 server that ignores every option.</summary>
     public bool NegotiateOptions { get; set; } = true;
 
@@ -64,6 +70,11 @@ public sealed class TftpServerOptions
         if (MaxWindowSize is < 1 or > 65535)
         {
             throw new ArgumentException($"Tftp:MaxWindowSize {MaxWindowSize} is outside 1–65535.");
+        }
+
+        if (MaxConcurrentTransfers is < 1 or > 10_000)
+        {
+            throw new ArgumentException($"Tftp:MaxConcurrentTransfers {MaxConcurrentTransfers} is outside 1–10000.");
         }
     }
 }

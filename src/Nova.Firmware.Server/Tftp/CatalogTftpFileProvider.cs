@@ -14,9 +14,6 @@ public sealed class CatalogTftpFileProvider(
     IServiceScopeFactory scopes, BlobStore blobs, IPackageBlobs integrity, TftpTransferAttributions attributions,
     ILogger<CatalogTftpFileProvider> logger) : ITftpFileProvider
 {
-    /// <summary>Reads ahead of the block size so one file read serves many DATA packets.</summary>
-    private const int ReadBufferBytes = 256 * 1024;
-
     public async ValueTask<TftpFileLookup> OpenAsync(string fileName, IPEndPoint remoteEndPoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fileName);
@@ -64,7 +61,8 @@ public sealed class CatalogTftpFileProvider(
                 Access = FileAccess.Read,
                 Share = FileShare.Read | FileShare.Delete,
                 Options = FileOptions.SequentialScan,
-                BufferSize = ReadBufferBytes,
+                // Unbuffered: the transfer reads ahead in large chunks itself.
+                BufferSize = 0,
             });
             return TftpFileLookup.Found(stream, package.Size);
         }

@@ -31,6 +31,12 @@ public sealed class TftpOptions
     /// <summary>Upper bound for a client's <c>windowsize</c>; a window is held in memory per transfer for resends.</summary>
     public int MaxWindowSize { get; set; } = 64;
 
+    /// <summary>
+    /// Transfers served at once, each on its own thread; a request past it gets TFTP ERROR 0
+    /// ("server busy") and the device retries. Bounds threads and memory under a request flood.
+    /// </summary>
+    public int MaxConcurrentTransfers { get; set; } = 64;
+
     public TftpServerOptions ToServerOptions() => new()
     {
         Enabled = Enabled,
@@ -40,5 +46,6 @@ public sealed class TftpOptions
         MaxRetries = MaxRetries,
         MaxBlockSize = MaxBlockSize,
         MaxWindowSize = MaxWindowSize,
+        MaxConcurrentTransfers = MaxConcurrentTransfers,
     };
 }

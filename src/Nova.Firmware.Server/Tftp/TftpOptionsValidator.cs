@@ -40,6 +40,10 @@ public sealed class TftpOptionsValidator : IValidateOptions<TftpOptions>
         {
             failures.Add($"{TftpOptions.Section}:MaxWindowSize {options.MaxWindowSize} must be 1–65535 (RFC 7440).");
         }
+        if (options.MaxConcurrentTransfers is < 1 or > 10_000)
+        {
+            failures.Add($"{TftpOptions.Section}:MaxConcurrentTransfers {options.MaxConcurrentTransfers} must be 1–10000 (each transfer has its own thread).");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -134,6 +134,25 @@ public sealed class TftpPacketCodecTests
         Assert.Equal("a?b?c", TftpPacketCodec.ToWireText("a\nb\u2013c"));
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0, 4, 0, 0 }, true, 0)]
+    [InlineData(new byte[] { 0, 4, 0xFF, 0xFE }, true, 65534)]
+    [InlineData(new byte[] { 0, 4, 0 }, false, 0)]
+    [InlineData(new byte[] { 0, 4, 0, 1, 0 }, false, 0)]
+    [InlineData(new byte[] { 0, 3, 0, 1 }, false, 0)]
+    [InlineData(new byte[] { 0, 5, 0, 1 }, false, 0)]
+    public void TryReadAck_ReadsOnlyAWellFormedAck(byte[] datagram, bool isAck, int block)
+    {
+        var read = TftpPacketCodec.TryReadAck(datagram, out var readBlock);
+
+        Assert.Equal(isAck, read);
+        Assert.Equal(block, readBlock);
+        if (read)
+        {
+            Assert.Equal(new TftpAckPacket((ushort)block), TftpPacketCodec.Parse(datagram));
+        }
+    }
+
     private static byte[] Bytes(string opcodeHex, string body) =>
         [.. Convert.FromHexString(opcodeHex), .. System.Text.Encoding.Latin1.GetBytes(body)];
 }

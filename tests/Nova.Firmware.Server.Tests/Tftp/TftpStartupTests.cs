@@ -22,13 +22,14 @@ public sealed class TftpStartupTests
     [Fact]
     public async Task Start_NonsenseSettings_FailsNamingEverySetting()
     {
-        var settings = TftpRescueHost.Settings(("Nova:Tftp:Port", "70000"), ("Nova:Tftp:BindAddress", "::1"), ("Nova:Tftp:MaxWindowSize", "0"));
+        var settings = TftpRescueHost.Settings(("Nova:Tftp:Port", "70000"), ("Nova:Tftp:BindAddress", "::1"), ("Nova:Tftp:MaxWindowSize", "0"), ("Nova:Tftp:MaxConcurrentTransfers", "0"));
 
         var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => NovaServer.StartAsync(settings: settings));
 
         Assert.Contains("Nova:Tftp:Port is 70000", error.Message, StringComparison.Ordinal);
         Assert.Contains("Nova:Tftp:BindAddress '::1'", error.Message, StringComparison.Ordinal);
         Assert.Contains("Nova:Tftp:MaxWindowSize 0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Nova:Tftp:MaxConcurrentTransfers 0", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
