@@ -107,11 +107,11 @@ pid_of() { case "$1" in nova) echo "$NOVA_PID" ;; nginx) echo "$NGINX_PID" ;; ba
 
 # The bytes each server sends: the whole file, a range from the middle, and HEAD's size.
 failed=0
+want_part=$(dd if="$WORK/firmware.bin" iflag=skip_bytes,count_bytes skip=1000 count=5000 status=none | sha256sum | cut -d' ' -f1)
 for name in nova nginx bare; do
-  got=$(curl -fs -H "$AUTH" "$(url_of $name)" | sha256sum | cut -d' ' -f1)
-  want_part=$(tail -c +1001 "$WORK/firmware.bin" | head -c 5000 | sha256sum | cut -d' ' -f1)
-  got_part=$(curl -fs -H "$AUTH" -H 'Range: bytes=1000-5999' "$(url_of $name)" | sha256sum | cut -d' ' -f1)
-  length=$(curl -fsI -H "$AUTH" "$(url_of $name)" | tr -d '\r' | awk 'tolower($1) == "content-length:" {print $2}')
+  got=$(curl -fs -H "$AUTH" "$(url_of $name)" | sha256sum | cut -d' ' -f1) || got="(curl failed)"
+  got_part=$(curl -fs -H "$AUTH" -H 'Range: bytes=1000-5999' "$(url_of $name)" | sha256sum | cut -d' ' -f1) || got_part="(curl failed)"
+  length=$(curl -fsI -H "$AUTH" "$(url_of $name)" | tr -d '\r' | awk 'tolower($1) == "content-length:" {print $2}') || length="(curl failed)"
   if [ "$got" = "$SHA256" ] && [ "$got_part" = "$want_part" ] && [ "$length" = "$(stat -c %s "$WORK/firmware.bin")" ]; then
     echo "   $name: whole file, range 1000-5999 and HEAD size correct"
   else
@@ -135,10 +135,10 @@ measure() { # name round — one wrk run against one server; appends a line to r
   cpu1=$(cpu_ticks "$pid"); hwm=$(kb_sum "$pid" VmHWM)
   if [ -n "$tracer" ]; then wait "$tracer" || true; echo "   profile: $PROFILE-nova.perf (perf report -i ...)"; fi
   grep -q '^RESULT' "$WORK/$name-$round.txt" || { cat "$WORK/$name-$round.txt"; exit 1; }
-  local bytes duration requests errors status_errors
+  local bytes duration_us requests errors status_errors
   eval "$(sed -n 's/^RESULT //p' "$WORK/$name-$round.txt")"
   [ "$status_errors" = 0 ] || { echo "$name answered $status_errors non-2xx responses"; exit 1; }
-  python3 - "$name" "$bytes" "$duration" "$requests" "$errors" "$((cpu1 - cpu0))" "$(getconf CLK_TCK)" "$rss0" "$hwm" <<'PY' | tee -a "$WORK/runs.txt"
+  python3 - "$name" "$bytes" "$duration_us" "$requests" "$errors" "$((cpu1 - cpu0))" "$(getconf CLK_TCK)" "$rss0" "$hwm" <<'PY' | tee -a "$WORK/runs.txt"
 import sys
 name, b, us, req, err, ticks, hz, rss0, hwm = sys.argv[1], *map(int, sys.argv[2:])
 gib = b / 2**30
