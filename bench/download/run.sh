@@ -9,8 +9,8 @@
 #   PROFILE=/tmp/dl bench/download/run.sh            # also `perf record -g` of Nova in the first round
 #
 # Per server and run: throughput (wrk's bytes read / duration), server CPU seconds per GiB served
-# (utime+stime from /proc/PID/stat, all nginx processes summed), RSS before the run and its peak
-# during it (VmHWM, reset through /proc/PID/clear_refs). Then the medians and Nova's ratios.
+# (utime+stime from /proc/PID/stat, all nginx processes summed), RSS before the warm-up and its peak
+# during warm-up and run (VmHWM, reset through /proc/PID/clear_refs). Then the medians and Nova's ratios.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BENCH="bench/download"
@@ -51,7 +51,8 @@ dotnet build "$BENCH/Bare" -c Release -o "$WORK/bare" -v quiet -nologo >>"$WORK/
 
 NOVA_PORT=$(free_port)
 echo "== starting Nova on 127.0.0.1:$NOVA_PORT"
-Nova__DataDirectory="$WORK/data" Nova__AdminPassword="$PASSWORD" ASPNETCORE_URLS="http://127.0.0.1:$NOVA_PORT" \
+# PROFILE: the JIT writes /tmp/perf-PID.map so perf can name .NET frames.
+DOTNET_PerfMapEnabled="${PROFILE:+1}" Nova__DataDirectory="$WORK/data" Nova__AdminPassword="$PASSWORD" ASPNETCORE_URLS="http://127.0.0.1:$NOVA_PORT" \
   Logging__LogLevel__Default=Warning dotnet "$WORK/server/Nova.Firmware.Server.dll" >"$WORK/nova.log" 2>&1 &
 NOVA_PID=$!
 wait_up "http://127.0.0.1:$NOVA_PORT/healthz"
@@ -123,15 +124,18 @@ done
 measure() { # name round — one wrk run against one server; appends a line to runs.txt
   local name="$1" round="$2" pid url cpu0 cpu1 rss0 hwm tracer=""
   pid=$(pid_of "$name"); url=$(url_of "$name")
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "$AUTH" "$url" >/dev/null
+  # The peak covers the warm-up too: what serving this many clients adds to the idle server.
   reset_peak "$pid"
-  rss0=$(kb_sum "$pid" VmRSS); cpu0=$(cpu_ticks "$pid")
+  rss0=$(kb_sum "$pid" VmRSS)
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" --timeout 60s -H "$AUTH" "$url" >/dev/null
+  cpu0=$(cpu_ticks "$pid")
   if [ -n "${PROFILE:-}" ] && [ "$name" = nova ] && [ "$round" = 1 ]; then
     perf record -g -F 499 -p "$pid" -o "$PROFILE-nova.perf" -- sleep "${DURATION%s}" >"$WORK/perf.log" 2>&1 &
     tracer=$!
   fi
   echo "== round $round, $name: wrk -t$THREADS -c$CONNECTIONS -d$DURATION (load: $(cut -d' ' -f1-3 /proc/loadavg))"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$BENCH/report.lua" -H "$AUTH" "$url" >"$WORK/$name-$round.txt"
+  # A 64 MiB response to each of 100 clients takes seconds: the timeout is wrk's, not a failure.
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 60s -s "$BENCH/report.lua" -H "$AUTH" "$url" >"$WORK/$name-$round.txt"
   cpu1=$(cpu_ticks "$pid"); hwm=$(kb_sum "$pid" VmHWM)
   if [ -n "$tracer" ]; then wait "$tracer" || true; echo "   profile: $PROFILE-nova.perf (perf report -i ...)"; fi
   grep -q '^RESULT' "$WORK/$name-$round.txt" || { cat "$WORK/$name-$round.txt"; exit 1; }
