@@ -6,7 +6,7 @@
 #   bench/download/run.sh                            # 64 MiB, wrk -t2 -c100 -d15s, 3 rounds
 #   SIZE_MB=16 ROUNDS=5 CONNECTIONS=10 bench/download/run.sh
 #   SMOKE=1 bench/download/run.sh                    # 1 MiB, checks the bytes each server sends, no timing
-#   PROFILE=/tmp/dl bench/download/run.sh            # also `perf record -g` of Nova in the first round
+#   PROFILE=dl-profile bench/download/run.sh         # also `perf record -g` of Nova in the first round: dl-profile-nova.perf
 #
 # Per server and run: throughput (wrk's bytes read / duration), server CPU seconds per GiB served
 # (utime+stime from /proc/PID/stat, all nginx processes summed), RSS before the warm-up and its peak
@@ -51,7 +51,7 @@ dotnet build "$BENCH/Bare" -c Release -o "$WORK/bare" -v quiet -nologo >>"$WORK/
 
 NOVA_PORT=$(free_port)
 echo "== starting Nova on 127.0.0.1:$NOVA_PORT"
-# PROFILE: the JIT writes /tmp/perf-PID.map so perf can name .NET frames.
+# PROFILE: the JIT writes a perf map (perf-PID.map in the temporary directory) so perf can name .NET frames.
 DOTNET_PerfMapEnabled="${PROFILE:+1}" Nova__DataDirectory="$WORK/data" Nova__AdminPassword="$PASSWORD" ASPNETCORE_URLS="http://127.0.0.1:$NOVA_PORT" \
   Logging__LogLevel__Default=Warning dotnet "$WORK/server/Nova.Firmware.Server.dll" >"$WORK/nova.log" 2>&1 &
 NOVA_PID=$!
