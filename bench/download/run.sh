@@ -51,8 +51,9 @@ dotnet build "$BENCH/Bare" -c Release -o "$WORK/bare" -v quiet -nologo >>"$WORK/
 
 NOVA_PORT=$(free_port)
 echo "== starting Nova on 127.0.0.1:$NOVA_PORT"
-# PROFILE: the JIT writes a perf map (perf-PID.map in the temporary directory) so perf can name .NET frames.
-DOTNET_PerfMapEnabled="${PROFILE:+1}" Nova__DataDirectory="$WORK/data" Nova__AdminPassword="$PASSWORD" ASPNETCORE_URLS="http://127.0.0.1:$NOVA_PORT" \
+# PROFILE: the JIT writes a perf map (perf-PID.map in the temporary directory) so perf can name .NET
+# frames; without W^X, or perf sees only the double-mapped code region and no names.
+DOTNET_PerfMapEnabled="${PROFILE:+1}" DOTNET_EnableWriteXorExecute="${PROFILE:+0}" Nova__DataDirectory="$WORK/data" Nova__AdminPassword="$PASSWORD" ASPNETCORE_URLS="http://127.0.0.1:$NOVA_PORT" \
   Logging__LogLevel__Default=Warning dotnet "$WORK/server/Nova.Firmware.Server.dll" >"$WORK/nova.log" 2>&1 &
 NOVA_PID=$!
 wait_up "http://127.0.0.1:$NOVA_PORT/healthz"
