@@ -2,14 +2,20 @@
 # Package import benchmark: starts the server (Release build, SQLite, fresh data directory),
 # creates a random file (1 GiB by default), measures `sha256sum` on it as a baseline for the
 # hashing the server must do, then times `curl -F file=@...` against POST /api/v1/packages and
-# reports wall time, MB/s and the server's resident memory before the import and its peak (VmHWM).
+# reports wall time, MB/s, the server's CPU time and its resident memory before the import and its
+# peak (VmHWM). RUNS=N repeats sha256sum and the import N times, alternating (each import another
+# version of the same file), and prints the medians.
 #
 #   bench/import-1gib.sh            # 1 GiB
-#   SIZE_MB=256 bench/import-1gib.sh
+#   SIZE_MB=512 RUNS=5 bench/import-1gib.sh
+#   SMOKE=1 bench/import-1gib.sh    # 8 MiB, one import: checks HTTP 201 and the hashes, no timing claims
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+SMOKE="${SMOKE:-}"
 SIZE_MB="${SIZE_MB:-1024}"
+RUNS="${RUNS:-1}"
+if [ -n "$SMOKE" ]; then SIZE_MB=8; RUNS=1; fi
 PASSWORD="bench-admin-password"
 WORK="$(mktemp -d -t nova-bench-XXXXXX)"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
@@ -21,11 +27,13 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== building (Release)"
-dotnet build src/Nova.Firmware.Server -c Release -o "$WORK/server" -v quiet -nologo >/dev/null
+# bench/run.sh builds the server once for every bench and passes it in NOVA_SERVER_BUILD.
+SERVER_DIR="${NOVA_SERVER_BUILD:-$WORK/server}"
+[ -n "${NOVA_SERVER_BUILD:-}" ] || dotnet build src/Nova.Firmware.Server -c Release -o "$SERVER_DIR" -v quiet -nologo >/dev/null
 
 echo "== starting the server on 127.0.0.1:$PORT"
 Nova__DataDirectory="$WORK/data" Nova__AdminPassword="$PASSWORD" ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
-  Logging__LogLevel__Default=Warning dotnet "$WORK/server/Nova.Firmware.Server.dll" >"$WORK/server.log" 2>&1 &
+  Logging__LogLevel__Default=Warning dotnet "$SERVER_DIR/Nova.Firmware.Server.dll" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 curl -fs -u "admin:$PASSWORD" "http://127.0.0.1:$PORT/api/v1/packages" >/dev/null   # warm up auth and EF
@@ -34,28 +42,49 @@ echo "== creating a ${SIZE_MB} MiB random file"
 head -c "$((SIZE_MB * 1024 * 1024))" /dev/urandom >"$WORK/firmware.bin"
 BYTES=$(stat -c %s "$WORK/firmware.bin")
 
-t0=$(date +%s.%N)
 SHA256=$(sha256sum "$WORK/firmware.bin" | cut -d' ' -f1)
-t1=$(date +%s.%N)
-SHA_S=$(echo "$t1 - $t0" | bc -l)
-
+SHA1=$(sha1sum "$WORK/firmware.bin" | cut -d' ' -f1)
+MD5=$(md5sum "$WORK/firmware.bin" | cut -d' ' -f1)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+mb() { echo "scale=1; $BYTES / 1048576 / $1" | bc -l; }
 RSS_BEFORE_KB=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
 HWM_BEFORE_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+printf '\nfile size               %d bytes (%d MiB)\n' "$BYTES" "$SIZE_MB"
 
-t0=$(date +%s.%N)
-STATUS=$(curl -s -o "$WORK/response.json" -w '%{http_code}' -u "admin:$PASSWORD" \
-  -F vendor=Axiom -F version=1.0.0 -F models=C200 -F hardwareRevisions=1.0 -F soc=CV25 -F kind=update \
-  -F sha256="$SHA256" -F file=@"$WORK/firmware.bin" "http://127.0.0.1:$PORT/api/v1/packages")
-t1=$(date +%s.%N)
-IMPORT_S=$(echo "$t1 - $t0" | bc -l)
+for run in $(seq 1 "$RUNS"); do
+  t0=$(date +%s.%N)
+  sha256sum "$WORK/firmware.bin" >/dev/null
+  t1=$(date +%s.%N)
+  SHA_S=$(echo "$t1 - $t0" | bc -l)
+
+  cpu0=$(cpu_ticks "$SERVER_PID")
+  t0=$(date +%s.%N)
+  STATUS=$(curl -s -o "$WORK/response.json" -w '%{http_code}' -u "admin:$PASSWORD" \
+    -F vendor=Axiom -F version="1.0.$run" -F models=C200 -F hardwareRevisions=1.0 -F soc=CV25 -F kind=update \
+    -F sha256="$SHA256" -F file=@"$WORK/firmware.bin" "http://127.0.0.1:$PORT/api/v1/packages")
+  t1=$(date +%s.%N)
+  cpu1=$(cpu_ticks "$SERVER_PID")
+  IMPORT_S=$(echo "$t1 - $t0" | bc -l)
+
+  if [ "$STATUS" != "201" ]; then echo "import failed: HTTP $STATUS"; cat "$WORK/response.json"; exit 1; fi
+  for hash in "\"sha256\":\"$SHA256\"" "\"sha1\":\"$SHA1\"" "\"md5\":\"$MD5\"" "\"size\":$BYTES"; do
+    grep -q "$hash" "$WORK/response.json" || { echo "unexpected response (no $hash)"; cat "$WORK/response.json"; exit 1; }
+  done
+  printf 'run %d: sha256sum %.2f s (%s MiB/s)   import %.2f s (%s MiB/s, HTTP %s, server CPU %.2f s)   ratio %.2f\n' \
+    "$run" "$SHA_S" "$(mb "$SHA_S")" "$IMPORT_S" "$(mb "$IMPORT_S")" "$STATUS" \
+    "$(echo "($cpu1 - $cpu0) / $(getconf CLK_TCK)" | bc -l)" "$(echo "$SHA_S / $IMPORT_S" | bc -l)" | tee -a "$WORK/runs.txt"
+done
 HWM_AFTER_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
 
-if [ "$STATUS" != "201" ]; then echo "import failed: HTTP $STATUS"; cat "$WORK/response.json"; exit 1; fi
-grep -q "\"sha256\":\"$SHA256\"" "$WORK/response.json" || { echo "unexpected response"; cat "$WORK/response.json"; exit 1; }
-
-mb() { echo "scale=1; $BYTES / 1048576 / $1" | bc -l; }
-printf '\nfile size               %d bytes (%d MiB)\n' "$BYTES" "$SIZE_MB"
-printf 'sha256sum               %.2f s  (%s MiB/s)\n' "$SHA_S" "$(mb "$SHA_S")"
-printf 'import via curl -F      %.2f s  (%s MiB/s)  HTTP %s\n' "$IMPORT_S" "$(mb "$IMPORT_S")" "$STATUS"
+if [ -n "$SMOKE" ]; then
+  echo "smoke: HTTP 201, sha256, sha1, md5 and size as computed locally"
+  exit 0
+fi
+python3 - "$WORK/runs.txt" <<'PY'
+import re, statistics, sys
+runs = [re.findall(r"\(([\d.]+) MiB/s", line) + re.findall(r"ratio ([\d.]+)", line) for line in open(sys.argv[1])]
+sha, imp, ratio = (statistics.median(float(r[i]) for r in runs) for i in range(3))
+print(f"median of {len(runs)}: sha256sum {sha:.1f} MiB/s, import {imp:.1f} MiB/s, import / sha256sum {ratio:.2f}")
+PY
 printf 'server RSS before       %d MiB (peak so far %d MiB)\n' "$((RSS_BEFORE_KB / 1024))" "$((HWM_BEFORE_KB / 1024))"
-printf 'server peak RSS after   %d MiB (VmHWM; +%d MiB over the RSS before the import)\n' "$((HWM_AFTER_KB / 1024))" "$(((HWM_AFTER_KB - RSS_BEFORE_KB) / 1024))"
+printf 'server peak RSS after   %d MiB (VmHWM; +%d MiB over the RSS before the imports)\n' "$((HWM_AFTER_KB / 1024))" "$(((HWM_AFTER_KB - RSS_BEFORE_KB) / 1024))"

@@ -38,7 +38,8 @@ echo "== building the server once (Release)"
 dotnet build src/Nova.Firmware.Server -c Release -o "$BUILD" -v quiet -nologo >"$BUILD.log" 2>&1 || { cat "$BUILD.log"; exit 1; }
 rm -f "$BUILD.log"
 export NOVA_SERVER_BUILD="$BUILD"
-export SMOKE
+# The scripts read any non-empty SMOKE as smoke mode.
+if [ "$SMOKE" = 1 ]; then export SMOKE; else unset SMOKE; fi
 
 mkdir -p bench-results
 failed=()
@@ -50,7 +51,7 @@ for name in "${names[@]}"; do
     tftp) script=bench/tftp/run.sh ;;
   esac
   echo
-  echo "######## $name: $script $([ "$SMOKE" = 1 ] && echo "(smoke)")"
+  echo "######## $name: $script $([ -n "${SMOKE:-}" ] && echo "(smoke)")"
   started=$(date +%s)
   if "$script" 2>&1 | tee "bench-results/$name.txt"; [ "${PIPESTATUS[0]}" = 0 ]; then
     echo "######## $name: done in $(( $(date +%s) - started )) s"

@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BENCH="bench/ddi-poll"
 
-if [ "${SMOKE:-0}" = 1 ]; then
+if [ -n "${SMOKE:-}" ]; then
   DEVICES="${DEVICES:-200}"; RUNS="${RUNS:-1}"; DURATION="${DURATION:-2s}"; WARMUP="${WARMUP:-2s}"
 fi
 DB_KIND="${DB:-sqlite}"

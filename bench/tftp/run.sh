@@ -28,7 +28,9 @@ head -c $((size_mib * 1024 * 1024)) /dev/urandom > "$work/files/image.bin"
 chmod 644 "$work/files/image.bin"
 want="$(sha256sum "$work/files/image.bin" | cut -d' ' -f1)"
 
-dotnet build -c Release src/Nova.Firmware.Server -o "$work/bin" -v q -nologo >/dev/null
+# bench/run.sh builds the server once for every bench and passes it in NOVA_SERVER_BUILD.
+SERVER_DIR="${NOVA_SERVER_BUILD:-$work/server}"
+[ -n "${NOVA_SERVER_BUILD:-}" ] || dotnet build -c Release src/Nova.Firmware.Server -o "$SERVER_DIR" -v q -nologo >/dev/null
 free_port() { python3 -c 'import socket, sys; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' "$1"; }
 nova_port="$(free_port udp)"
 atftpd_port="$(free_port udp)"
@@ -40,7 +42,7 @@ env ${PROFILE:+DOTNET_PerfMapEnabled=1} \
 Nova__DataDirectory="$work/data" Nova__AdminPassword="$password" \
 Nova__Tftp__Enabled=true Nova__Tftp__BindAddress=127.0.0.1 Nova__Tftp__Port="$nova_port" \
 Logging__LogLevel__Default=Warning \
-  dotnet "$work/bin/Nova.Firmware.Server.dll" --urls "http://127.0.0.1:$http_port" > "$work/nova.log" 2>&1 &
+  dotnet "$SERVER_DIR/Nova.Firmware.Server.dll" --urls "http://127.0.0.1:$http_port" > "$work/nova.log" 2>&1 &
 nova_pid=$!
 atftpd --daemon --no-fork --port "$atftpd_port" --bind-address 127.0.0.1 --user nobody.nogroup "$work/files" &
 atftpd_pid=$!

@@ -42,6 +42,7 @@ public static class DdiArtifactHandler
         await sink.RecordAsync(new DeviceObservation(who.Id, TimelineEntryKind.Transfer,
             string.IsNullOrEmpty(range) ? $"Download of {package.FileName} started." : $"Download of {package.FileName} resumed ({range}).", JobId: job.Id), ct);
         Telemetry.ArtifactResponses.CountWhenSent(request.HttpContext, metrics, "ddi");
+        BlobSendFile.Use(request.HttpContext);
         return TypedResults.PhysicalFile(blobs.PathFor(package.Sha256), "application/octet-stream", fileDownloadName: null,
             entityTag: new EntityTagHeaderValue($"\"{package.Sha256}\""), enableRangeProcessing: true);
     }

@@ -135,6 +135,7 @@ public static partial class PackageEndpoints
                 statusCode: StatusCodes.Status404NotFound, title: "Package content missing");
         }
         Telemetry.ArtifactResponses.CountWhenSent(context, metrics, "api");
+        BlobSendFile.Use(context);
         // Content never changes under a hash, so the SHA-256 is a strong ETag; the file result
         // evaluates Range, If-Range and If-None-Match against it.
         return TypedResults.PhysicalFile(path, "application/octet-stream", package.FileName,

@@ -15,9 +15,15 @@ internal sealed class PackageStorageException(IOException inner) : Exception($"C
 /// A read-only stream over the uploaded file that, for every byte read, also writes it to the
 /// temporary file and feeds the SHA-256, SHA-1 and MD5 digests. Whoever reads it (the .swu reader,
 /// or a plain drain for raw images) therefore sees each byte once, and memory use stays at one buffer.
+/// Each read fills the caller's buffer as far as the upload allows (the multipart reader hands out at
+/// most its own buffer's worth per call), so the drain hashes and writes in 1 MiB pieces: few
+/// writes, and the kernel's write-back of the file is started as it grows (<see cref="WriteBack"/>).
 /// </summary>
-internal sealed class HashingTeeStream(Stream source, Stream target, long maxBytes) : Stream
+internal sealed class HashingTeeStream(Stream source, Stream target, long maxBytes, WriteBack? writeBack = null) : Stream
 {
+    /// <summary>The drain's piece: hashed and written at once, written while it is hashed.</summary>
+    public const int DrainBufferSize = 1024 * 1024;
+
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly IncrementalHash _sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
     private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
@@ -26,7 +32,7 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = await source.ReadAsync(buffer, cancellationToken);
+        var read = await source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
         if (read == 0)
         {
             return 0;
@@ -42,6 +48,7 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
         _sha1.AppendData(chunk.Span);
         _md5.AppendData(chunk.Span);
         await write;
+        writeBack?.Written(BytesRead);
         return read;
     }
 
@@ -60,7 +67,7 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
     /// <summary>Reads (and so stores and hashes) everything that is left.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
-        var buffer = new byte[1024 * 1024];
+        var buffer = new byte[DrainBufferSize];
         while (await ReadAsync(buffer, cancellationToken) > 0)
         {
         }

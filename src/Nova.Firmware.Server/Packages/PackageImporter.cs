@@ -153,7 +153,7 @@ internal sealed partial class PackageImporter(
 
     private async Task<ReceivedFile> ReceiveFileAsync(Stream body, string fileName, TempBlob temp, long limit, CancellationToken cancellationToken)
     {
-        using var tee = new HashingTeeStream(body, temp.Stream, limit);
+        using var tee = new HashingTeeStream(body, temp.Stream, limit, new WriteBack(temp.Stream.SafeFileHandle));
         var head = new byte[6];
         var headLength = await tee.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
         var isSwu = fileName.EndsWith(".swu", StringComparison.OrdinalIgnoreCase)
