@@ -14,22 +14,6 @@ public static class DdiEndpoints
 {
     public const string Root = "/{tenant}/controller/v1/{controllerId}";
 
-    /// <summary>
-    /// Whether a path is under <see cref="Root"/> (any tenant): devices there authenticate with their
-    /// own tokens, so the API's credential schemes are not run for them.
-    /// </summary>
-    public static bool IsDevicePath(PathString path)
-    {
-        var rest = path.Value.AsSpan();
-        if (rest.Length < 2 || rest[0] != '/')
-        {
-            return false;
-        }
-        var tenantEnd = rest[1..].IndexOf('/');
-        return tenantEnd > 0 && rest[(tenantEnd + 1)..].StartsWith("/controller/v1/", StringComparison.OrdinalIgnoreCase)
-            && rest.Length > tenantEnd + 1 + "/controller/v1/".Length;
-    }
-
     public static IEndpointRouteBuilder MapDdiEndpoints(this IEndpointRouteBuilder app)
     {
         var ddi = app.MapGroup(Root).WithTags("DDI (devices)").ExcludeFromDescription().AddEndpointFilter<DdiRequestFilter>();

@@ -105,9 +105,9 @@ public static class NovaHostingExtensions
         app.UseNovaHardening();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        // Devices authenticate with their DDI tokens (DdiRequestFilter); the API's schemes would only
-        // cost every poll a handler that finds nothing to accept.
-        app.UseWhen(context => !DdiEndpoints.IsDevicePath(context.Request.Path), api => api.UseAuthentication());
+        // For every request: on the main pipeline, or WebApplication would add it again at the front.
+        // A device's TargetToken/GatewayToken header costs the API's handler one look at the scheme.
+        app.UseAuthentication();
         // Between the two: it knows the caller, and it sees the 401/403 that authorization answers.
         app.UseMiddleware<AuditMiddleware>();
         // After the audit, so a refused cross-site request is on record with its caller.
