@@ -11,51 +11,32 @@ namespace Nova.Firmware.Protocols.Tftp;
 /// </summary>
 internal sealed class TftpChannel : IDisposable
 {
-    private const int SocketBufferBytes = 4 * 1024 * 1024;
-
-    private readonly Socket _socket;
+    private readonly TftpUdpPeer _peer;
     private readonly TimeProvider _time;
     // The largest UDP payload fits, so an oversized DATA is seen (and refused) rather than truncated.
     private readonly byte[] _buffer = new byte[65536];
-    private readonly SocketAddress _received;
     private CancellationTokenSource _timeout;
-    private IPEndPoint? _lastSource;
-    private SocketAddress? _lastSourceAddress;
-    private IPEndPoint? _lastTarget;
-    private SocketAddress? _lastTargetAddress;
 
     public TftpChannel(IPEndPoint localEndPoint, TimeProvider time)
     {
         _time = time;
         _timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-        _received = new SocketAddress(localEndPoint.AddressFamily);
-        _socket = new Socket(localEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
-            // Windows of large blocks arrive in bursts; the default buffers drop them.
-            _socket.ReceiveBufferSize = SocketBufferBytes;
-            _socket.SendBufferSize = SocketBufferBytes;
-            _socket.Bind(localEndPoint);
+            _peer = new TftpUdpPeer(localEndPoint);
         }
         catch
         {
-            _socket.Dispose();
             _timeout.Dispose();
             throw;
         }
     }
 
-    public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_peer.Socket.LocalEndPoint!;
 
     public ValueTask<int> SendAsync(ReadOnlyMemory<byte> datagram, IPEndPoint remote, CancellationToken cancellationToken)
     {
-        if (!remote.Equals(_lastTarget))
-        {
-            _lastTarget = remote;
-            _lastTargetAddress = remote.Serialize();
-        }
-
-        return _socket.SendToAsync(datagram, SocketFlags.None, _lastTargetAddress!, cancellationToken);
+        return _peer.Socket.SendToAsync(datagram, SocketFlags.None, _peer.Target(remote), cancellationToken);
     }
 
     public ValueTask<int> SendAsync(TftpPacket packet, IPEndPoint remote, CancellationToken cancellationToken) =>
@@ -80,7 +61,7 @@ internal sealed class TftpChannel : IDisposable
         {
             try
             {
-                length = await _socket.ReceiveFromAsync(_buffer, SocketFlags.None, _received, _timeout.Token).ConfigureAwait(false);
+                length = await _peer.Socket.ReceiveFromAsync(_buffer, SocketFlags.None, _peer.Received, _timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -93,7 +74,7 @@ internal sealed class TftpChannel : IDisposable
         }
 
         _timeout.CancelAfter(Timeout.InfiniteTimeSpan);
-        return (_buffer.AsMemory(0, length), Source());
+        return (_buffer.AsMemory(0, length), _peer.Source());
     }
 
     public long DeadlineAfter(TimeSpan timeout) =>
@@ -101,20 +82,7 @@ internal sealed class TftpChannel : IDisposable
 
     public void Dispose()
     {
-        _socket.Dispose();
+        _peer.Dispose();
         _timeout.Dispose();
-    }
-
-    /// <summary>The sender as an end point, reusing the previous one when the peer did not change.</summary>
-    private IPEndPoint Source()
-    {
-        if (_lastSource is null || !_received.Equals(_lastSourceAddress))
-        {
-            _lastSourceAddress = new SocketAddress(_received.Family, _received.Size);
-            _received.Buffer.CopyTo(_lastSourceAddress.Buffer);
-            _lastSource = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(_lastSourceAddress);
-        }
-
-        return _lastSource;
     }
 }

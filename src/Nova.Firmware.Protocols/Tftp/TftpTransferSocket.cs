@@ -22,48 +22,22 @@ internal sealed class TftpTransferSocket : IDisposable
     /// <summary>Longest a blocked receive goes without looking at the clock and the stop signal.</summary>
     public static readonly TimeSpan WaitSlice = TimeSpan.FromMilliseconds(100);
 
-    private const int SocketBufferBytes = 4 * 1024 * 1024;
-
-    private readonly Socket _socket;
+    private readonly TftpUdpPeer _peer;
     private readonly TimeProvider _time;
     // The largest UDP payload fits, so an oversized datagram is seen (and refused) rather than truncated.
     private readonly byte[] _buffer = new byte[65536];
-    private readonly SocketAddress _received;
     // SO_RCVTIMEO as last set, so it is only changed when a wait needs a different slice.
     private int _receiveTimeoutMs;
-    private IPEndPoint? _lastSource;
-    private SocketAddress? _lastSourceAddress;
-    private IPEndPoint? _lastTarget;
-    private SocketAddress? _lastTargetAddress;
 
     public TftpTransferSocket(IPEndPoint localEndPoint, TimeProvider time)
     {
         _time = time;
-        _received = new SocketAddress(localEndPoint.AddressFamily);
-        _socket = new Socket(localEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        try
-        {
-            // Windows of large blocks leave in bursts; the default buffers would drop them.
-            _socket.ReceiveBufferSize = SocketBufferBytes;
-            _socket.SendBufferSize = SocketBufferBytes;
-            _socket.Bind(localEndPoint);
-        }
-        catch
-        {
-            _socket.Dispose();
-            throw;
-        }
+        _peer = new TftpUdpPeer(localEndPoint);
     }
 
     public void Send(ReadOnlySpan<byte> datagram, IPEndPoint remote)
     {
-        if (!remote.Equals(_lastTarget))
-        {
-            _lastTarget = remote;
-            _lastTargetAddress = remote.Serialize();
-        }
-
-        _socket.SendTo(datagram, SocketFlags.None, _lastTargetAddress!);
+        _peer.Socket.SendTo(datagram, SocketFlags.None, _peer.Target(remote));
     }
 
     public void Send(TftpPacket packet, IPEndPoint remote) => Send(TftpPacketCodec.ToArray(packet), remote);
@@ -89,14 +63,14 @@ internal sealed class TftpTransferSocket : IDisposable
             var wait = (int)Math.Max(1, Math.Ceiling(Math.Min(left.TotalMilliseconds, WaitSlice.TotalMilliseconds)));
             if (wait != _receiveTimeoutMs)
             {
-                _socket.ReceiveTimeout = wait;
+                _peer.Socket.ReceiveTimeout = wait;
                 _receiveTimeoutMs = wait;
             }
 
             int length;
             try
             {
-                length = _socket.ReceiveFrom(_buffer, SocketFlags.None, _received);
+                length = _peer.Socket.ReceiveFrom(_buffer, SocketFlags.None, _peer.Received);
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted)
             {
@@ -107,25 +81,12 @@ internal sealed class TftpTransferSocket : IDisposable
                 continue; // ICMP feedback about an earlier send (some systems report it here), not a datagram
             }
 
-            return (_buffer.AsMemory(0, length), Source());
+            return (_buffer.AsMemory(0, length), _peer.Source());
         }
     }
 
     public long DeadlineAfter(TimeSpan timeout) =>
         _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
 
-    public void Dispose() => _socket.Dispose();
-
-    /// <summary>The sender as an end point, reusing the previous one when the peer did not change.</summary>
-    private IPEndPoint Source()
-    {
-        if (_lastSource is null || !_received.Equals(_lastSourceAddress))
-        {
-            _lastSourceAddress = new SocketAddress(_received.Family, _received.Size);
-            _received.Buffer.CopyTo(_lastSourceAddress.Buffer);
-            _lastSource = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(_lastSourceAddress);
-        }
-
-        return _lastSource;
-    }
+    public void Dispose() => _peer.Dispose();
 }
