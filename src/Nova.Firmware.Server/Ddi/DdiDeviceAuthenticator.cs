@@ -89,9 +89,11 @@ public sealed class DdiDeviceAuthenticator(IServiceScopeFactory scopes, DdiCrede
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FirmwareDbContext>();
         // Identity is unknown until the device sends configData; "unknown" never matches a package.
+        // A time-ordered id like every other way a device is added: rows stay in id order, which
+        // keeps the last-seen flush (done in id order) on neighbouring pages.
         db.Add(new Device
         {
-            Id = Guid.NewGuid(), ControllerId = controllerId, Vendor = "unknown", Model = "unknown", HardwareRevision = "unknown",
+            Id = Guid.CreateVersion7(now), ControllerId = controllerId, Vendor = "unknown", Model = "unknown", HardwareRevision = "unknown",
             Soc = "unknown", Serial = controllerId, Kind = DeviceKind.Gateway, Protocol = DeviceProtocol.Ddi, CreatedAt = now, UpdatedAt = now,
         });
         try

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Nova.Firmware.Domain.Devices;
 using Nova.Firmware.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Nova.Firmware.Server.Ddi;
@@ -50,5 +52,32 @@ public sealed class LastSeenFlusherTests
         await flusher.FlushAsync(CancellationToken.None);
 
         Assert.Equal(T0.AddMinutes(5), await DdiFixture.LastSeenAsync(server, device.Id));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.All), MemberType = typeof(TestDatabases))]
+    public async Task DeviceIdOrder_IsTheDatabasesOrderOfDeviceIds(DatabaseProvider provider)
+    {
+        // The flush writes in this order to stay on neighbouring pages: it must be the database's own.
+        await using var server = await NovaServer.StartAsync(provider);
+        var devices = Enumerable.Range(0, 300).Select(_ => FleetBuilder.Gateway()).ToList();
+        foreach (var (device, i) in devices.Select((d, i) => (d, i)))
+        {
+            // Random ids, and ids of one non-zero byte each, in every position: where the text form,
+            // the byte order and Guid's own fields could disagree.
+            var bytes = new byte[16];
+            bytes[i % 16] = (byte)(i - 199);
+            device.Id = i < 200 ? Guid.NewGuid() : new Guid(bytes);
+        }
+        devices[250].Id = new Guid("80000000-0000-0000-0000-000000000000");
+        devices[251].Id = new Guid("7fffffff-ffff-ffff-ffff-ffffffffffff");
+        devices[252].Id = new Guid("00000000-0000-0000-8000-000000000000");
+        await server.AddDevicesAsync(devices);
+
+        await using var scope = server.Services.CreateAsyncScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<FirmwareDbContext>().Set<Device>()
+            .OrderBy(d => d.Id).Select(d => d.Id).ToListAsync();
+
+        Assert.Equal(stored, devices.Select(d => d.Id).Order(DeviceIdOrder.Instance));
     }
 }
