@@ -3,8 +3,10 @@
 # creates a random file (1 GiB by default), measures `sha256sum` on it as a baseline for the
 # hashing the server must do, then times `curl -F file=@...` against POST /api/v1/packages and
 # reports wall time, MB/s, the server's CPU time and its resident memory before the import and its
-# peak (VmHWM). RUNS=N repeats sha256sum and the import N times, alternating (each import another
-# version of the same file), and prints the medians.
+# peak (VmHWM). RUNS=N repeats sha256sum and the import N times, alternating, and prints the medians.
+# Each run imports new content, as a real import does (the file's first bytes carry the run number;
+# sha256sum of it is the timed baseline and the published checksum), and the package is deleted
+# after its run, untimed, so the disk holds one blob at a time.
 #
 #   bench/import-1gib.sh            # 1 GiB
 #   SIZE_MB=512 RUNS=5 bench/import-1gib.sh
@@ -42,9 +44,6 @@ echo "== creating a ${SIZE_MB} MiB random file"
 head -c "$((SIZE_MB * 1024 * 1024))" /dev/urandom >"$WORK/firmware.bin"
 BYTES=$(stat -c %s "$WORK/firmware.bin")
 
-SHA256=$(sha256sum "$WORK/firmware.bin" | cut -d' ' -f1)
-SHA1=$(sha1sum "$WORK/firmware.bin" | cut -d' ' -f1)
-MD5=$(md5sum "$WORK/firmware.bin" | cut -d' ' -f1)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 mb() { echo "scale=1; $BYTES / 1048576 / $1" | bc -l; }
 RSS_BEFORE_KB=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
@@ -52,8 +51,9 @@ HWM_BEFORE_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
 printf '\nfile size               %d bytes (%d MiB)\n' "$BYTES" "$SIZE_MB"
 
 for run in $(seq 1 "$RUNS"); do
+  printf 'run %08d' "$run" | dd of="$WORK/firmware.bin" conv=notrunc status=none
   t0=$(date +%s.%N)
-  sha256sum "$WORK/firmware.bin" >/dev/null
+  SHA256=$(sha256sum "$WORK/firmware.bin" | cut -d' ' -f1)
   t1=$(date +%s.%N)
   SHA_S=$(echo "$t1 - $t0" | bc -l)
 
@@ -67,12 +67,17 @@ for run in $(seq 1 "$RUNS"); do
   IMPORT_S=$(echo "$t1 - $t0" | bc -l)
 
   if [ "$STATUS" != "201" ]; then echo "import failed: HTTP $STATUS"; cat "$WORK/response.json"; exit 1; fi
+  SHA1=$(sha1sum "$WORK/firmware.bin" | cut -d' ' -f1)
+  MD5=$(md5sum "$WORK/firmware.bin" | cut -d' ' -f1)
   for hash in "\"sha256\":\"$SHA256\"" "\"sha1\":\"$SHA1\"" "\"md5\":\"$MD5\"" "\"size\":$BYTES"; do
     grep -q "$hash" "$WORK/response.json" || { echo "unexpected response (no $hash)"; cat "$WORK/response.json"; exit 1; }
   done
   printf 'run %d: sha256sum %.2f s (%s MiB/s)   import %.2f s (%s MiB/s, HTTP %s, server CPU %.2f s)   ratio %.2f\n' \
     "$run" "$SHA_S" "$(mb "$SHA_S")" "$IMPORT_S" "$(mb "$IMPORT_S")" "$STATUS" \
     "$(echo "($cpu1 - $cpu0) / $(getconf CLK_TCK)" | bc -l)" "$(echo "$SHA_S / $IMPORT_S" | bc -l)" | tee -a "$WORK/runs.txt"
+  PACKAGE_ID=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["id"])' "$WORK/response.json")
+  curl -fs -o /dev/null -X DELETE -u "admin:$PASSWORD" "http://127.0.0.1:$PORT/api/v1/packages/$PACKAGE_ID" || { echo "could not delete package $PACKAGE_ID"; exit 1; }
+  sync   # the deleted blob's and the next file's write-back settle before the next timed step
 done
 HWM_AFTER_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
 

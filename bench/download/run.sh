@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Package download throughput: Nova's DDI artifact route (Release, SQLite, a 64 MiB package, one
 # device with an open job) beside Debian's nginx serving the same file (sendfile on, as Debian ships
-# it) and a bare ASP.NET Core app serving it with Results.File, all three in one run, wrk alternating.
+# it), the same nginx with sendfile off (nginx-copy: read() into a 256 KiB buffer and write(), the
+# cost of any server that copies the file through user space, as Kestrel does) and a bare ASP.NET
+# Core app serving it with Results.File, all four in one run, wrk alternating.
 #
 #   bench/download/run.sh                            # 64 MiB, wrk -t2 -c100 -d15s, 3 rounds
 #   SIZE_MB=16 ROUNDS=5 CONNECTIONS=10 bench/download/run.sh
@@ -71,6 +73,7 @@ BLOB="$WORK/data/blobs/sha256/${SHA256:0:2}/$SHA256"
 mkdir -p "$WORK/www${ARTIFACT%/*}" "$WORK/nginx"
 ln "$BLOB" "$WORK/www$ARTIFACT"
 NGINX_PORT=$(free_port)
+NGINX_COPY_PORT=$(free_port)
 cat >"$WORK/nginx/nginx.conf" <<CONF
 # Debian's nginx.conf defaults for serving files, on loopback, without access log.
 user root;
@@ -93,6 +96,13 @@ http {
         listen 127.0.0.1:$NGINX_PORT;
         root $WORK/www;
     }
+    # The same files through user space: the floor for a server without sendfile.
+    server {
+        listen 127.0.0.1:$NGINX_COPY_PORT;
+        root $WORK/www;
+        sendfile off;
+        output_buffers 1 256k;
+    }
 }
 CONF
 echo "== starting nginx ($(nginx -v 2>&1 | cut -d/ -f2)) on 127.0.0.1:$NGINX_PORT"
@@ -106,13 +116,13 @@ wait_up "http://127.0.0.1:$NGINX_PORT$ARTIFACT"
 for _ in $(seq 1 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BARE_PORT/")" != 000 ] && break; sleep 0.2; done
 
 AUTH="Authorization: TargetToken $TOKEN"
-url_of() { case "$1" in nova) echo "http://127.0.0.1:$NOVA_PORT$ARTIFACT" ;; nginx) echo "http://127.0.0.1:$NGINX_PORT$ARTIFACT" ;; bare) echo "http://127.0.0.1:$BARE_PORT$ARTIFACT" ;; esac; }
-pid_of() { case "$1" in nova) echo "$NOVA_PID" ;; nginx) echo "$NGINX_PID" ;; bare) echo "$BARE_PID" ;; esac; }
+url_of() { case "$1" in nova) echo "http://127.0.0.1:$NOVA_PORT$ARTIFACT" ;; nginx) echo "http://127.0.0.1:$NGINX_PORT$ARTIFACT" ;; nginx-copy) echo "http://127.0.0.1:$NGINX_COPY_PORT$ARTIFACT" ;; bare) echo "http://127.0.0.1:$BARE_PORT$ARTIFACT" ;; esac; }
+pid_of() { case "$1" in nova) echo "$NOVA_PID" ;; nginx|nginx-copy) echo "$NGINX_PID" ;; bare) echo "$BARE_PID" ;; esac; }
 
 # The bytes each server sends: the whole file, a range from the middle, and HEAD's size.
 failed=0
 want_part=$(dd if="$WORK/firmware.bin" iflag=skip_bytes,count_bytes skip=1000 count=5000 status=none | sha256sum | cut -d' ' -f1)
-for name in nova nginx bare; do
+for name in nova nginx nginx-copy bare; do
   got=$(curl -fs -H "$AUTH" "$(url_of $name)" | sha256sum | cut -d' ' -f1) || got="(curl failed)"
   got_part=$(curl -fs -H "$AUTH" -H 'Range: bytes=1000-5999' "$(url_of $name)" | sha256sum | cut -d' ' -f1) || got_part="(curl failed)"
   length=$(curl -fsI -H "$AUTH" "$(url_of $name)" | tr -d '\r' | awk 'tolower($1) == "content-length:" {print $2}') || length="(curl failed)"
@@ -149,18 +159,18 @@ measure() { # name round — one wrk run against one server; appends a line to r
 import sys
 name, b, us, req, err, ticks, hz, rss0, hwm = sys.argv[1], *map(int, sys.argv[2:])
 gib = b / 2**30
-print(f"{name:6} {b / us * 1e6 / 1e9:8.3f} GB/s {ticks / hz / gib:8.3f} s CPU/GiB  RSS {rss0 / 1024:6.0f} MiB  peak {hwm / 1024:6.0f} MiB (+{(hwm - rss0) / 1024:.0f})  {req} responses, {err} socket errors")
+print(f"{name:10} {b / us * 1e6 / 1e9:8.3f} GB/s {ticks / hz / gib:8.3f} s CPU/GiB  RSS {rss0 / 1024:6.0f} MiB  peak {hwm / 1024:6.0f} MiB (+{(hwm - rss0) / 1024:.0f})  {req} responses, {err} socket errors")
 PY
 }
 
 if [ -n "$SMOKE" ]; then
-  for name in nova nginx bare; do measure "$name" 1; done
+  for name in nova nginx nginx-copy bare; do measure "$name" 1; done
   echo "smoke: all servers sent the exact bytes"
   exit 0
 fi
 
 for round in $(seq 1 "$ROUNDS"); do
-  for name in nova nginx bare; do measure "$name" "$round"; done
+  for name in nova nginx nginx-copy bare; do measure "$name" "$round"; done
 done
 
 echo
@@ -173,7 +183,7 @@ for line in open(sys.argv[1]):
     rows.setdefault(f[0], []).append((float(f[1]), float(f[3]), float(f[7]), float(f[10])))
 med = {n: [statistics.median(r[i] for r in v) for i in range(4)] for n, v in rows.items()}
 for n, (gbs, cpu, rss, peak) in med.items():
-    print(f"{n:6} {gbs:8.3f} GB/s {cpu:8.3f} s CPU/GiB  RSS {rss:6.0f} MiB  peak {peak:6.0f} MiB (+{peak - rss:.0f})")
-for other in ("nginx", "bare"):
+    print(f"{n:10} {gbs:8.3f} GB/s {cpu:8.3f} s CPU/GiB  RSS {rss:6.0f} MiB  peak {peak:6.0f} MiB (+{peak - rss:.0f})")
+for other in ("nginx", "nginx-copy", "bare"):
     print(f"nova / {other}: throughput {med['nova'][0] / med[other][0]:.2f}x, CPU per GiB {med['nova'][1] / med[other][1]:.2f}x")
 PY

@@ -42,6 +42,8 @@ public static class NovaHostingExtensions
         services.AddSingleton(new DataDirectory(dataDirectory));
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();
+        // Replaces Kestrel's default (registered with TryAdd): larger receive and send blocks.
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
 
         services.AddProblemDetails();
         services.AddOpenApi();
