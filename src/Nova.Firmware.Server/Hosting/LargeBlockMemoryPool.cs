@@ -5,13 +5,11 @@ using Microsoft.AspNetCore.Connections;
 namespace Nova.Firmware.Server.Hosting;
 
 /// <summary>
-/// Kestrel's memory pool, with larger blocks. Kestrel receives into and sends from blocks of its
-/// pool; the built-in pool's are 4 KiB, so a 512 MiB package upload took some 130,000 receive calls
-/// and a download was handed to the socket as dozens of 4 KiB pieces per send, after an extra copy
-/// of each 256 KiB file piece (a piece larger than a block cannot be written into the pipe in place).
-/// With <see cref="BlockSize"/> blocks a receive takes up to that much, and a download's file piece
-/// is read straight into the block the socket sends from. Idle connections hold no block (Kestrel
-/// waits for data before it rents one), so the price is memory per busy connection, not per device.
+/// Kestrel's memory pool, with larger blocks. Kestrel receives into blocks of its pool; the built-in
+/// pool's are 4 KiB, so a 512 MiB package upload took some 130,000 receive calls. With
+/// <see cref="BlockSize"/> blocks a receive takes up to that much. (Downloads measured the same with
+/// either pool.) Idle connections hold no block (Kestrel waits for data before it rents one), so the
+/// price is memory per busy connection, not per device.
 /// </summary>
 internal sealed class LargeBlockMemoryPoolFactory : IMemoryPoolFactory<byte>
 {
@@ -21,7 +19,7 @@ internal sealed class LargeBlockMemoryPoolFactory : IMemoryPoolFactory<byte>
 internal sealed class LargeBlockMemoryPool : MemoryPool<byte>
 {
     /// <summary>
-    /// The size of every block: one receive, or one read of a download. At 64 KiB a 512 MiB import
+    /// The size of every block, so the most one receive takes. At 64 KiB a 512 MiB import
     /// took a sixth less server CPU than with 4 KiB blocks; 256 KiB blocks were no better, and would
     /// cost four times the memory per busy connection.
     /// </summary>

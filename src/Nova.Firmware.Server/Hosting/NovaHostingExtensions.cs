@@ -42,7 +42,8 @@ public static class NovaHostingExtensions
         services.AddSingleton(new DataDirectory(dataDirectory));
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();
-        // Replaces Kestrel's default (registered with TryAdd): larger receive and send blocks.
+        // Kestrel's pool factory with larger blocks: registered after Kestrel's own, so this one is
+        // what the transport resolves (LargeBlockMemoryPoolTests builds the server as Program.cs does).
         services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
 
         services.AddProblemDetails();
