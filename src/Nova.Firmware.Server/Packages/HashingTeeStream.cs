@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Threading.Channels;
 
 namespace Nova.Firmware.Server.Packages;
 
@@ -14,16 +15,20 @@ internal sealed class PackageStorageException(IOException inner) : Exception($"C
 /// <summary>
 /// A read-only stream over the uploaded file that, for every byte read, also writes it to the
 /// temporary file and feeds the SHA-256, SHA-1 and MD5 digests. Whoever reads it (the .swu reader,
-/// or a plain drain for raw images) therefore sees each byte once, and memory use stays at two pieces.
-/// Each read fills the caller's buffer as far as the upload allows (the multipart reader hands out at
-/// most its own buffer's worth per call), so the drain hashes and writes in 1 MiB pieces: few
-/// writes, and the kernel's write-back of the file is started as it grows (<see cref="WriteBack"/>).
-/// The drain receives the next piece while the last one is hashed, and hashes on other cores.
+/// or a plain drain for raw images) therefore sees each byte once, and memory use stays at
+/// <see cref="DrainPieces"/> pieces. Each read fills the caller's buffer as far as the upload allows
+/// (the multipart reader hands out at most its own buffer's worth per call), so the drain hashes and
+/// writes in 1 MiB pieces: few writes, most of them straight to the disk (<see cref="DirectWriter"/>),
+/// the rest with their write-back started as the file grows (<see cref="WriteBack"/>). The drain
+/// receives, writes and hashes in a pipeline, the digests on other cores.
 /// </summary>
-internal sealed class HashingTeeStream(Stream source, Stream target, long maxBytes, WriteBack? writeBack = null) : Stream
+internal sealed class HashingTeeStream(Stream source, Stream target, long maxBytes, WriteBack? writeBack = null, DirectWriter? direct = null) : Stream
 {
-    /// <summary>The drain's piece: received while the piece before it is hashed and written.</summary>
+    /// <summary>The drain's piece: received while the pieces before it are hashed and written.</summary>
     public const int DrainBufferSize = 1024 * 1024;
+
+    /// <summary>Pieces in the drain's pipeline: enough that no worker waits on another's piece.</summary>
+    public const int DrainPieces = 4;
 
     /// <summary>Pieces from this size are hashed on other cores; smaller ones are not worth the hops.</summary>
     private const int ParallelHashBytes = 256 * 1024;
@@ -46,33 +51,109 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
     }
 
     /// <summary>
-    /// Reads (and so stores and hashes) everything that is left, in two pieces that take turns: one
-    /// is received while the other is hashed and written, so the upload does not wait for the digests
-    /// and the digests do not wait for the upload. Each digest still sees the pieces in order.
+    /// Reads (and so stores and hashes) everything that is left through a short pipeline: the upload
+    /// is received into one of <see cref="DrainPieces"/> pieces while three workers (the file write,
+    /// MD5, and SHA-256 with SHA-1) each take the pieces in order at their own pace. A piece goes back
+    /// to be received into once all three are done with it. There is no step where everyone waits for
+    /// the slowest: MD5, the longest chain, always has the next piece ready while the other core
+    /// receives, writes and runs the SHA digests.
     /// </summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
-        byte[][] pieces = [new byte[DrainBufferSize], new byte[DrainBufferSize]];
-        var consuming = Task.CompletedTask;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var free = Channel.CreateUnbounded<Piece>();
+        for (var i = 0; i < DrainPieces; i++)
+        {
+            free.Writer.TryWrite(new Piece(DirectWriter.AllocateAligned(DrainBufferSize)));
+        }
+        var workers = new[]
+        {
+            new PieceWorker(free.Writer, stop, WriteToTargetAsync),
+            new PieceWorker(free.Writer, stop, (piece, _, _) => { _md5.AppendData(piece.Span); return Task.CompletedTask; }),
+            new PieceWorker(free.Writer, stop, (piece, _, _) =>
+            {
+                _sha256.AppendData(piece.Span);
+                _sha1.AppendData(piece.Span);
+                return Task.CompletedTask;
+            }),
+        };
         try
         {
-            for (var turn = 0; ; turn ^= 1)
+            while (true)
             {
-                var read = await ReceiveAsync(pieces[turn], cancellationToken);
-                await consuming;
-                if (read == 0)
+                var piece = await free.Reader.ReadAsync(stop.Token);
+                piece.Offset = BytesRead;
+                // The first piece ends on an alignment boundary of the file, so that every full
+                // piece after it can be written directly (see DirectWriter).
+                var length = DrainBufferSize - (int)(BytesRead % DirectWriter.Alignment);
+                piece.Length = await ReceiveAsync(piece.Buffer[..length], stop.Token);
+                if (piece.Length == 0)
                 {
-                    return;
+                    break;
                 }
-                consuming = ConsumeAsync(pieces[turn].AsMemory(0, read), cancellationToken);
+                piece.Pending = workers.Length;
+                foreach (var worker in workers)
+                {
+                    worker.Queue.Writer.TryWrite(piece);
+                }
             }
+        }
+        catch when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // A worker failed (a full disk, say) and stopped the receive: its failure is the one that counts.
         }
         finally
         {
-            // A failed receive must not leave a write or a hash running on a piece (and a file) that
-            // the caller is about to throw away. Its own failure is the one that counts.
-            await consuming.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            // Whatever happened, no worker may still be writing to a file (or hashing a piece) that
+            // the caller is about to throw away.
+            foreach (var worker in workers)
+            {
+                worker.Queue.Writer.TryComplete();
+            }
+            await Task.WhenAll(workers.Select(w => w.Done)).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
+        // A worker's own failure comes before the cancellations it caused in the others.
+        await (workers.Select(w => w.Done).FirstOrDefault(t => t.IsFaulted) ?? Task.WhenAll(workers.Select(w => w.Done)));
+    }
+
+    /// <summary>One piece of the upload in the drain's pipeline, with the number of workers still on it.</summary>
+    private sealed class Piece(Memory<byte> buffer)
+    {
+        public Memory<byte> Buffer { get; } = buffer;
+        public long Offset { get; set; }
+        public int Length { get; set; }
+        public int Pending;
+    }
+
+    /// <summary>
+    /// Takes the drain's pieces in order and does one job with each on a thread-pool thread, then
+    /// hands the piece back when it was the last worker on it. A failure stops the whole drain.
+    /// </summary>
+    private sealed class PieceWorker
+    {
+        public Channel<Piece> Queue { get; } = Channel.CreateUnbounded<Piece>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        public Task Done { get; }
+
+        public PieceWorker(ChannelWriter<Piece> free, CancellationTokenSource stop, Func<ReadOnlyMemory<byte>, long, CancellationToken, Task> job) =>
+            Done = Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var piece in Queue.Reader.ReadAllAsync(CancellationToken.None))
+                    {
+                        await job(piece.Buffer[..piece.Length], piece.Offset, stop.Token);
+                        if (Interlocked.Decrement(ref piece.Pending) == 0)
+                        {
+                            free.TryWrite(piece);
+                        }
+                    }
+                }
+                catch
+                {
+                    await stop.CancelAsync();
+                    throw;
+                }
+            }, CancellationToken.None);
     }
 
     private async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
@@ -89,7 +170,7 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
     /// <summary>Writes one piece to the file and feeds it to the three digests.</summary>
     private Task ConsumeAsync(ReadOnlyMemory<byte> piece, CancellationToken cancellationToken)
     {
-        var write = WriteToTargetAsync(piece, cancellationToken);
+        var write = WriteToTargetAsync(piece, BytesRead - piece.Length, cancellationToken);
         if (piece.Length < ParallelHashBytes)
         {
             _sha256.AppendData(piece.Span);
@@ -108,11 +189,19 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
         return Task.WhenAll(write, md5, sha);
     }
 
-    private async Task WriteToTargetAsync(ReadOnlyMemory<byte> piece, CancellationToken cancellationToken)
+    /// <summary>Writes one piece at <paramref name="offset"/>, the file's end: directly if it can, else through the target stream.</summary>
+    private async Task WriteToTargetAsync(ReadOnlyMemory<byte> piece, long offset, CancellationToken cancellationToken)
     {
         try
         {
-            await target.WriteAsync(piece, cancellationToken);
+            if (direct is not null && direct.TryWrite(piece, offset))
+            {
+                target.Position = offset + piece.Length;
+            }
+            else
+            {
+                await target.WriteAsync(piece, cancellationToken);
+            }
         }
         catch (IOException e)
         {

@@ -153,7 +153,8 @@ internal sealed partial class PackageImporter(
 
     private async Task<ReceivedFile> ReceiveFileAsync(Stream body, string fileName, TempBlob temp, long limit, CancellationToken cancellationToken)
     {
-        using var tee = new HashingTeeStream(body, temp.Stream, limit, new WriteBack(temp.Stream.SafeFileHandle));
+        using var direct = DirectWriter.TryOpen(temp.Path);
+        using var tee = new HashingTeeStream(body, temp.Stream, limit, new WriteBack(temp.Stream.SafeFileHandle), direct);
         var head = new byte[6];
         var headLength = await tee.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
         var isSwu = fileName.EndsWith(".swu", StringComparison.OrdinalIgnoreCase)
@@ -166,6 +167,10 @@ internal sealed partial class PackageImporter(
         await tee.DrainAsync(cancellationToken);
         try
         {
+            if (direct is not null)
+            {
+                await direct.CompleteAsync();
+            }
             await temp.Stream.FlushAsync(cancellationToken);
             temp.Stream.Flush(flushToDisk: true);
         }

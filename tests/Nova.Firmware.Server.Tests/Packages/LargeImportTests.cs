@@ -14,7 +14,8 @@ namespace Nova.Firmware.Server.Tests.Packages;
 /// </summary>
 public sealed class LargeImportTests
 {
-    private const int Size = (int)(2 * WriteBack.Window) + (3 * HashingTeeStream.DrainBufferSize) + 12345;
+    // Past a direct-write flush window too, so the import crosses a background fdatasync.
+    private const int Size = (int)DirectWriter.FlushWindow + (int)(2 * WriteBack.Window) + (3 * HashingTeeStream.DrainBufferSize) + 12345;
 
     [Fact]
     public async Task Import_SeveralWriteBackWindows_StoresTheExactBytesAndDigests()
