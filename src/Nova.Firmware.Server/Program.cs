@@ -7,7 +7,7 @@ if (AdminCommands.IsAdminCommand(args))
     return await AdminCommands.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(NovaHostingExtensions.BuilderOptions(args));
 builder.AddNovaFirmware();
 
 var app = builder.Build();

@@ -22,6 +22,17 @@ namespace Nova.Firmware.Server.Hosting;
 /// <summary>Everything Program.cs wires up, in one place a newcomer can read top to bottom.</summary>
 public static class NovaHostingExtensions
 {
+    /// <summary>
+    /// The builder's options: the server's arguments, with appsettings*.json read once at start
+    /// instead of watched. ASP.NET Core watches them with a recursive inotify watch of the content
+    /// root (the working directory): when the data directory lies under it (the <c>./data</c>
+    /// fallback), every database write woke the watcher's thread, 4-5 % of a DDI poll's profile; and
+    /// started from a large tree, it can run out of the user's inotify watches. Nothing here reloads
+    /// on a change: a new setting takes a restart, as for the environment variables.
+    /// </summary>
+    public static WebApplicationOptions BuilderOptions(string[] args) =>
+        new() { Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"] };
+
     public static WebApplicationBuilder AddNovaFirmware(this WebApplicationBuilder builder)
     {
         builder.AddNovaLogging();

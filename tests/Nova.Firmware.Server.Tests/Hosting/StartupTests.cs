@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Nova.Firmware.Persistence;
 using Nova.Firmware.Server.Tests.Infrastructure;
@@ -22,6 +23,18 @@ public sealed class StartupTests
         {
             Assert.True(File.Exists(Path.Combine(server.DataDirectory, "nova-firmware.db")));
         }
+    }
+
+    [Fact]
+    public async Task Start_SettingsFiles_AreReadOnceNotWatched()
+    {
+        // A watch on appsettings.json is a recursive watch of the whole content root (see BuilderOptions).
+        await using var server = await NovaServer.StartAsync();
+
+        var configuration = (IConfigurationRoot)server.Services.GetRequiredService<IConfiguration>();
+        var files = configuration.Providers.OfType<FileConfigurationProvider>().ToList();
+        Assert.Contains(files, f => f.Source.Path == "appsettings.json");
+        Assert.All(files, f => Assert.False(f.Source.ReloadOnChange, $"{f.Source.Path} is watched for changes"));
     }
 
     [Fact]
