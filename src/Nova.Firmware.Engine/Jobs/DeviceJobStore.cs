@@ -54,6 +54,10 @@ public sealed class DeviceJobStore(FirmwareDbContext db, LeasedWork leases, Time
         // while the step was still writing "rebooting") stamped the job due after that; the transition
         // must not put it off until its own later look, or the news waits for the quiet re-check.
         var seen = job.NextActionAt;
+        // A transition that makes the job due at once (the step's own "now") keeps a later news
+        // stamp rather than writing its earlier instant over it: the job is due either way, but the
+        // step's release compares with that instant, and a stamp equal to it no longer reads as news.
+        var dueNow = change.NextActionAt <= now;
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var rows = await db.Set<DeviceJob>()
             .Where(j => j.Id == job.Id && j.Status == from && j.LeaseOwner == owner)
@@ -66,7 +70,7 @@ public sealed class DeviceJobStore(FirmwareDbContext db, LeasedWork leases, Time
                 .SetProperty(j => j.PreFlashSnapshot, j => change.PreFlashSnapshot ?? j.PreFlashSnapshot)
                 .SetProperty(j => j.UpdatedAt, now)
                 .SetProperty(j => j.StepStartedAt, now)
-                .SetProperty(j => j.NextActionAt, j => j.NextActionAt > seen && j.NextActionAt < change.NextActionAt ? j.NextActionAt : change.NextActionAt), cancellationToken);
+                .SetProperty(j => j.NextActionAt, j => j.NextActionAt > seen && (dueNow || j.NextActionAt < change.NextActionAt) ? j.NextActionAt : change.NextActionAt), cancellationToken);
         if (rows != 1)
         {
             await tx.RollbackAsync(cancellationToken);

@@ -101,4 +101,31 @@ public sealed class QuietWaitTests
         Assert.True(moved);
         Assert.Equal(newsAt, (await engine.JobAsync(jobId)).NextActionAt);
     }
+
+    [Fact]
+    public async Task TransitionDueNowThenRelease_NewsArrivedWhileTheStepRan_JobStaysDue()
+    {
+        // The stepper's own sequence: a transition due at the step's "now", then the release that
+        // asks for the quiet re-check. News committed between the step's read and its transition
+        // must survive both (a DDI "closed/success" while the step was writing "rebooting").
+        await using var engine = await EngineHarness.StartAsync();
+        var (_, jobId) = await engine.StartTransferAsync();
+        engine.Advance(engine.Options.QuietRecheckInterval);
+        Assert.Equal([jobId], await engine.ClaimAsync(EngineHarness.ReplicaA));
+        var read = await engine.JobAsync(jobId);
+        var stepNow = engine.Now;
+
+        engine.Advance(TimeSpan.FromMilliseconds(50));
+        await engine.FeedbackAsync(jobId, E.Closed, F.Success, "Update Installed.");
+        var newsAt = engine.Now;
+        var moved = await engine.WithAsync<Nova.Firmware.Engine.Jobs.DeviceJobStore, bool>(s => s.TransitionAsync(read, read.Status,
+            new Nova.Firmware.Engine.Jobs.JobTransition(DeviceJobStatus.Flashing, "Writing.", stepNow),
+            EngineHarness.ReplicaA, CancellationToken.None));
+        await engine.WithAsync<Nova.Firmware.Engine.Jobs.DeviceJobStore>(s =>
+            s.ReleaseAsync(jobId, EngineHarness.ReplicaA, stepNow + engine.Options.QuietRecheckInterval, stepNow, CancellationToken.None));
+
+        Assert.True(moved);
+        Assert.Equal(newsAt, (await engine.JobAsync(jobId)).NextActionAt);
+        Assert.Equal([jobId], await engine.ClaimAsync(EngineHarness.ReplicaA));
+    }
 }
