@@ -36,7 +36,6 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly IncrementalHash _sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
     private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-    private long _written;
 
     public long BytesRead { get; private set; }
 
@@ -77,6 +76,7 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
                 return Task.CompletedTask;
             }),
         };
+        var done = workers.Select(w => w.Done).ToArray();
         try
         {
             while (true)
@@ -110,10 +110,10 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
             {
                 worker.Queue.Writer.TryComplete();
             }
-            await Task.WhenAll(workers.Select(w => w.Done)).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await Task.WhenAll(done).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         // A worker's own failure comes before the cancellations it caused in the others.
-        await (workers.Select(w => w.Done).FirstOrDefault(t => t.IsFaulted) ?? Task.WhenAll(workers.Select(w => w.Done)));
+        await (done.FirstOrDefault(t => t.IsFaulted) ?? Task.WhenAll(done));
     }
 
     /// <summary>One piece of the upload in the drain's pipeline, with the number of workers still on it.</summary>
@@ -207,8 +207,7 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
         {
             throw new PackageStorageException(e);
         }
-        _written += piece.Length;
-        writeBack?.Written(_written);
+        writeBack?.Written(offset + piece.Length);
     }
 
     public (string Sha256, string Sha1, string Md5) Digests() =>
