@@ -13,6 +13,9 @@ public sealed class ConsolePage(IBrowserContext context, IPage page, ITestOutput
     /// <summary>What the browser refused under the Content-Security-Policy (it says so on its console).</summary>
     public List<string> CspViolations { get; } = [];
 
+    /// <summary>Every error the page's scripts reported (Blazor's circuit errors among them), for a failing test to print.</summary>
+    public List<string> ScriptErrors { get; } = [];
+
     /// <summary>Every answer to a request for MudBlazor's stylesheet or script: address and status.</summary>
     public List<(string Url, int Status)> ComponentAssets { get; } = [];
     public IBrowserContext Context { get; } = context;
@@ -25,11 +28,17 @@ public sealed class ConsolePage(IBrowserContext context, IPage page, ITestOutput
         var tab = new ConsolePage(context, page, output);
         page.Console += (_, message) =>
         {
-            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            if (message.Type != "error")
+            {
+                return;
+            }
+            tab.ScriptErrors.Add(message.Text);
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
             {
                 tab.CspViolations.Add($"{page.Url}: {message.Text}");
             }
         };
+        page.PageError += (_, error) => tab.ScriptErrors.Add(error);
         page.Response += (_, response) =>
         {
             if (response.Url.Contains("/_content/MudBlazor/", StringComparison.Ordinal))
@@ -69,6 +78,30 @@ public sealed class ConsolePage(IBrowserContext context, IPage page, ITestOutput
 
     public Task WaitInteractiveAsync() =>
         Page.Locator("#console-ready[data-interactive=yes]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    /// <summary>
+    /// What the tab shows when a step did not happen, in words for the test log (a screenshot stays
+    /// on the machine that ran it): the address, the alerts, Blazor's error and reconnect banners, and
+    /// the scripts' errors.
+    /// </summary>
+    public async Task<string> DescribeAsync()
+    {
+        var lines = new List<string> { $"address: {Page.Url}" };
+        foreach (var alert in await Page.Locator(".mud-alert").AllInnerTextsAsync())
+        {
+            lines.Add($"alert: {alert.Trim()}");
+        }
+        if (await Page.Locator("#blazor-error-ui").IsVisibleAsync())
+        {
+            lines.Add("Blazor's error banner is showing: the circuit failed.");
+        }
+        if (await Page.Locator("#components-reconnect-modal").IsVisibleAsync())
+        {
+            lines.Add("Blazor's reconnect dialog is showing: the circuit's connection was lost.");
+        }
+        lines.AddRange(ScriptErrors.Select(e => $"script error: {e}"));
+        return string.Join(Environment.NewLine, lines);
+    }
 
     public async Task<string> ScreenshotAsync(string name)
     {

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Nova.Firmware.Domain.Rollouts;
 using Nova.Firmware.EndToEnd.Tests.Nova;
@@ -30,15 +31,22 @@ public sealed class RolloutTests(ConsoleBrowser browser, ITestOutputHelper outpu
     public async Task CreateRollout_PreviewCountsTheFleet_ProgressFollowedLiveToTheEnd()
     {
         var fleet = new FleetDefinition { Devices = [.. Enumerable.Range(1, 3).Select(i => SimulatedFleetScenario.Gateway($"gw-{i:D2}"))] };
-        await using var scenario = await SimulatedFleetScenario.StartAsync(fleet, FastRollouts);
+        var logs = new CapturedLogs();
+        await using var scenario = await SimulatedFleetScenario.StartAsync(fleet, FastRollouts, s => s.AddSingleton<ILoggerProvider>(logs));
         await scenario.ImportImageAsync("2.0.0", "1.0");
         var (_, op) = await scenario.Server.CreateUserClientAsync("operator", "console-op");
         await using var tab = await ConsolePage.OpenAsync(browser.Browser, scenario.Server.BaseAddress, output);
         await tab.SignInAsync(op.UserName, Accounts.Password);
 
         await tab.GoAsync("/console/rollouts/new");
-        await tab.Page.GetByLabel("Model", new() { Exact = true }).FillAsync("GW-100");
-        await tab.Page.GetByLabel("Model", new() { Exact = true }).BlurAsync();
+        var modelField = tab.Page.GetByLabel("Model", new() { Exact = true });
+        // The preview follows the form: a model no device has matches none. (This also makes the
+        // next count the answer to the model typed, not the first preview's, which had no model.)
+        await modelField.FillAsync("CAM-404");
+        await modelField.BlurAsync();
+        await Assertions.Expect(tab.Page.GetByTestId("preview-summary")).ToContainTextAsync("0 devices match");
+        await modelField.FillAsync("GW-100");
+        await modelField.BlurAsync();
         // The preview is the API's: three gateways on 1.0.0, rev 1.0, all pass today's gate.
         await Assertions.Expect(tab.Page.GetByTestId("preview-summary")).ToContainTextAsync("3 devices match");
         await Assertions.Expect(tab.Page.GetByTestId("preview-pass")).ToHaveTextAsync("3 pass");
@@ -55,6 +63,11 @@ public sealed class RolloutTests(ConsoleBrowser browser, ITestOutputHelper outpu
         {
             // What the page showed instead (a refusal, or the form still there) is the clue.
             await tab.ScreenshotAsync("rollout-create-timeout");
+            output.WriteLine(await tab.DescribeAsync());
+            foreach (var entry in logs.Entries.Where(e => e.Level >= LogLevel.Warning))
+            {
+                output.WriteLine($"server {entry.Level} {entry.Category}: {entry.Message} {entry.Exception}");
+            }
             throw;
         }
         // Marks this document: if the page reloaded to show progress, the mark would be gone.

@@ -46,14 +46,15 @@ public sealed class SimulatedFleetScenario : IAsyncDisposable
         FirmwareVersion = "1.0.0", DdiToken = $"token-{id}-0123456789", BootSeconds = 5, FlashWriteSeconds = 5, PollJitterSeconds = 1,
     };
 
-    public static async Task<SimulatedFleetScenario> StartAsync(FleetDefinition fleet, IReadOnlyDictionary<string, string>? extraSettings = null)
+    public static async Task<SimulatedFleetScenario> StartAsync(FleetDefinition fleet, IReadOnlyDictionary<string, string>? extraSettings = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var settings = new Dictionary<string, string>(ServerSettings);
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
         {
             settings[key] = value;
         }
-        var server = await NovaServer.StartKestrelAsync(settings: settings);
+        var server = await NovaServer.StartKestrelAsync(configureServices: configureServices, settings: settings);
         fleet.TimeScale = TimeScale;
         fleet.Ddi.ServerUrl = server.BaseAddress;
         fleet.Ddi.RetryWaitSeconds = 1;
