@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Nova.Firmware.Server.Hosting;
 using Nova.Firmware.Server.Tests.Infrastructure;
 
@@ -16,7 +17,7 @@ public sealed class LargeBlockMemoryPoolTests
     [InlineData(LargeBlockMemoryPool.BlockSize)]
     public void Rent_UpToABlock_GivesAWholeBlock(int size)
     {
-        using var pool = new LargeBlockMemoryPool();
+        using var pool = new LargeBlockMemoryPool(new FakeTimeProvider());
 
         using var block = pool.Rent(size);
 
@@ -27,7 +28,7 @@ public sealed class LargeBlockMemoryPoolTests
     [Fact]
     public void Rent_MoreThanABlock_IsRefused()
     {
-        using var pool = new LargeBlockMemoryPool();
+        using var pool = new LargeBlockMemoryPool(new FakeTimeProvider());
 
         Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(LargeBlockMemoryPool.BlockSize + 1));
     }
@@ -35,7 +36,7 @@ public sealed class LargeBlockMemoryPoolTests
     [Fact]
     public void Rent_AfterAReturn_ReusesTheBlock()
     {
-        using var pool = new LargeBlockMemoryPool();
+        using var pool = new LargeBlockMemoryPool(new FakeTimeProvider());
         var first = pool.Rent();
         var array = ArrayOf(first);
         first.Dispose();
@@ -46,17 +47,43 @@ public sealed class LargeBlockMemoryPoolTests
     }
 
     [Fact]
-    public void Return_ManyBlocks_KeepsAtMostTheBoundForReuse()
+    public void Return_HundredsOfBlocks_AllAreReused()
     {
-        using var pool = new LargeBlockMemoryPool();
-        var count = LargeBlockMemoryPool.MaxFreeBlocks + 50;
-        var rented = Enumerable.Range(0, count).Select(_ => pool.Rent()).ToList();
+        // As 100 downloads at once: some 500 blocks out, then back.
+        using var pool = new LargeBlockMemoryPool(new FakeTimeProvider());
+        var rented = Enumerable.Range(0, 500).Select(_ => pool.Rent()).ToList();
         var arrays = rented.Select(ArrayOf).ToHashSet(ReferenceEqualityComparer.Instance);
         rented.ForEach(b => b.Dispose());
 
-        var again = Enumerable.Range(0, count).Select(_ => pool.Rent()).ToList();
+        var again = Enumerable.Range(0, 500).Select(_ => pool.Rent()).ToList();
 
-        Assert.Equal(LargeBlockMemoryPool.MaxFreeBlocks, again.Count(b => arrays.Contains(ArrayOf(b))));
+        Assert.All(again, b => Assert.Contains(ArrayOf(b), arrays));
+    }
+
+    [Fact]
+    public void Trim_BlocksFreeThroughAWholeInterval_AreLetGo()
+    {
+        var time = new FakeTimeProvider();
+        using var pool = new LargeBlockMemoryPool(time);
+        var first = Enumerable.Range(0, 10).Select(_ => pool.Rent()).ToList();
+        var arrays = first.Select(ArrayOf).ToHashSet(ReferenceEqualityComparer.Instance);
+        first.ForEach(b => b.Dispose());
+
+        // All ten were needed in this interval (the free list ran dry): none is let go.
+        time.Advance(LargeBlockMemoryPool.TrimInterval);
+        Assert.Equal(10, pool.FreeBlocks);
+
+        // The next interval needs three at most: the seven others go at its end.
+        var three = Enumerable.Range(0, 3).Select(_ => pool.Rent()).ToList();
+        three.ForEach(b => b.Dispose());
+        time.Advance(LargeBlockMemoryPool.TrimInterval);
+        Assert.Equal(3, pool.FreeBlocks);
+
+        // A quiet interval: the pool empties.
+        time.Advance(LargeBlockMemoryPool.TrimInterval);
+        Assert.Equal(0, pool.FreeBlocks);
+        using var fresh = pool.Rent();
+        Assert.DoesNotContain(ArrayOf(fresh), arrays);
     }
 
     [Fact]

@@ -1,8 +1,11 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 using Nova.Firmware.Server.Packages;
 using Nova.Firmware.Server.Tests.Infrastructure;
 
@@ -95,5 +98,82 @@ public sealed class BlobSendFileTests
 
         var downloads = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.GetByteArrayAsync(url)));
         Assert.All(downloads, d => Assert.Equal(content, d));
+    }
+
+    [Fact]
+    public async Task SendFile_ReadsIntoTheServersPoolBlocks_NotTheSharedArrayPool()
+    {
+        // A request bigger than the pool's block sends the response pipe to the shared array pool,
+        // which under many downloads allocates a new large array per piece.
+        var path = Path.GetTempFileName();
+        var content = PackageUpload.RandomBytes(Size);
+        await File.WriteAllBytesAsync(path, content);
+        try
+        {
+            var pool = new CountingPool();
+            var pipe = new Pipe(new PipeOptions(pool, pauseWriterThreshold: 0));
+            var received = Task.Run(async () =>
+            {
+                using var copy = new MemoryStream();
+                await pipe.Reader.CopyToAsync(copy);
+                return copy.ToArray();
+            });
+
+            await new BlobSendFile(new PipeBody(pipe.Writer)).SendFileAsync(path, 0, null);
+            await pipe.Writer.CompleteAsync();
+
+            Assert.Equal(content, await received);
+            Assert.True(pool.RentedBytes >= Size, $"{pool.RentedBytes} bytes of pool blocks for a {Size}-byte file");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private sealed class CountingPool : MemoryPool<byte>
+    {
+        private long _rented;
+
+        public long RentedBytes => Interlocked.Read(ref _rented);
+
+        public override int MaxBufferSize => Nova.Firmware.Server.Hosting.LargeBlockMemoryPool.BlockSize;
+
+        public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
+        {
+            Interlocked.Add(ref _rented, MaxBufferSize);
+            return new Owner(new byte[MaxBufferSize]);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+        }
+
+        private sealed class Owner(byte[] array) : IMemoryOwner<byte>
+        {
+            public Memory<byte> Memory => array;
+
+            public void Dispose()
+            {
+            }
+        }
+    }
+
+    /// <summary>A response body that is only a pipe, as Kestrel's is underneath.</summary>
+    private sealed class PipeBody(PipeWriter writer) : IHttpResponseBodyFeature
+    {
+        public Stream Stream => throw new NotSupportedException();
+
+        public PipeWriter Writer => writer;
+
+        public void DisableBuffering()
+        {
+        }
+
+        public Task StartAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task CompleteAsync() => writer.CompleteAsync().AsTask();
     }
 }
