@@ -13,6 +13,7 @@
 #   SMOKE=1 bench/import-1gib.sh    # 8 MiB, one import: checks HTTP 201 and the hashes, no timing claims
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 SMOKE="${SMOKE:-}"
 SIZE_MB="${SIZE_MB:-1024}"
@@ -20,7 +21,7 @@ RUNS="${RUNS:-1}"
 if [ -n "$SMOKE" ]; then SIZE_MB=8; RUNS=1; fi
 PASSWORD="bench-admin-password"
 WORK="$(mktemp -d -t nova-bench-XXXXXX)"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+PORT="$(free_port)"
 SERVER_PID=""
 cleanup() {
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; fi
@@ -37,7 +38,7 @@ echo "== starting the server on 127.0.0.1:$PORT"
 Nova__DataDirectory="$WORK/data" Nova__AdminPassword="$PASSWORD" ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
   Logging__LogLevel__Default=Warning dotnet "$SERVER_DIR/Nova.Firmware.Server.dll" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+wait_up "http://127.0.0.1:$PORT/healthz"
 curl -fs -u "admin:$PASSWORD" "http://127.0.0.1:$PORT/api/v1/packages" >/dev/null   # warm up auth and EF
 
 echo "== creating a ${SIZE_MB} MiB random file"

@@ -13,19 +13,18 @@
 # version with exactly one flash (the simulator's control API), or the script fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 BENCH="bench/cameras"
 CAMERAS=50                     # fixed by fleet.yaml
 IMAGE_MIB="${IMAGE_MIB:-8}"
 PASSWORD="bench-admin-password-$RANDOM"
 WORK="$(mktemp -d -t nova-camera-bench-XXXXXX)"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-wait_up() { for _ in $(seq 1 150); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "$2 did not start"; cat "$WORK"/*.log; exit 1; }
 
 echo "== building server and simulator (Release)"
 dotnet build src/Nova.Firmware.Server -c Release -o "$WORK/server" -v quiet -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }

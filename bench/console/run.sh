@@ -7,12 +7,13 @@
 #   DEVICES=100000 RUNS=3 bench/console/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 
 DEVICES="${DEVICES:-10000}"
 RUNS="${RUNS:-5}"
 PASSWORD="bench-admin-password"
 WORK="$(mktemp -d -t nova-console-bench-XXXXXX)"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+PORT="$(free_port)"
 PID=""
 cleanup() {
   if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then kill "$PID"; wait "$PID" 2>/dev/null || true; fi
@@ -29,7 +30,7 @@ echo "== starting the server on 127.0.0.1:$PORT"
 ASPNETCORE_ENVIRONMENT=Production Nova__DataDirectory="$WORK/data" Nova__AdminPassword="$PASSWORD" \
   Logging__LogLevel__Default=Warning dotnet "$WORK/server/Nova.Firmware.Server.dll" --urls "http://127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
 PID=$!
-for _ in $(seq 1 150); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
+wait_up "http://127.0.0.1:$PORT/healthz"
 
 echo "== importing $DEVICES devices (CSV) and one package"
 python3 - "$DEVICES" >"$WORK/devices.csv" <<'PY'

@@ -17,6 +17,7 @@
 # during the run (VmHWM, reset before it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 BENCH="bench/ddi-poll"
 
 if [ -n "${SMOKE:-}" ]; then
@@ -34,7 +35,6 @@ PASSWORD="bench-admin-password"
 WORK="$(mktemp -d -t nova-ddi-bench-XXXXXX)"
 PGDB="nova_poll_bench_$$"
 PID=""
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 pg_value() { echo "$PG_BASE" | tr ';' '\n' | sed -n "s/^$1=//Ip" | head -1; }
 psql_bench() { PGPASSWORD="$(pg_value Password)" psql -h "$(pg_value Host)" -p "$(pg_value Port)" -U "$(pg_value Username)" -tAq "$@"; }
 cleanup() {
@@ -48,7 +48,6 @@ stat_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" "$2"; }
 median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-wait_up() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "server did not start"; tail -n 20 "$WORK"/*.log; exit 1; }
 
 # bench/run.sh builds the server once for every bench and passes it in NOVA_SERVER_BUILD.
 SERVER_DIR="${NOVA_SERVER_BUILD:-$WORK/server}"
@@ -74,7 +73,7 @@ start_bare() {
   ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
     dotnet "$WORK/bare/Bare.dll" --urls "http://127.0.0.1:$PORT" >>"$WORK/bare.log" 2>&1 &
   PID=$!
-  wait_up "http://127.0.0.1:$PORT/DEFAULT/controller/v1/x"
+  wait_up "http://127.0.0.1:$PORT/DEFAULT/controller/v1/x" "the bare endpoint" any
 }
 stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""; }
 

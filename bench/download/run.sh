@@ -15,6 +15,7 @@
 # during warm-up and run (VmHWM, reset through /proc/PID/clear_refs). Then the medians and Nova's ratios.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 BENCH="bench/download"
 
 SMOKE="${SMOKE:-}"
@@ -27,7 +28,6 @@ WARMUP="${WARMUP:-3s}"
 if [ -n "$SMOKE" ]; then SIZE_MB=1; ROUNDS=1; CONNECTIONS=4; DURATION=2s; WARMUP=1s; fi
 PASSWORD="bench-admin-password"
 WORK="$(mktemp -d -t nova-download-bench-XXXXXX)"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 NOVA_PID="" NGINX_PID="" BARE_PID=""
 cleanup() {
   for pid in $NOVA_PID $NGINX_PID $BARE_PID; do
@@ -39,7 +39,6 @@ trap cleanup EXIT
 
 command -v nginx >/dev/null || { echo "nginx is not installed (apt-get install -y nginx)"; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)"; exit 1; }
-wait_up() { for _ in $(seq 1 150); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "server did not start: $1"; cat "$WORK"/*.log; exit 1; }
 # The processes that serve: nginx's master and its workers; the .NET servers are one process each.
 pids_of() { if [ "$1" = "$NGINX_PID" ]; then echo "$1 $(pgrep -P "$1" | tr '\n' ' ')"; else echo "$1"; fi; }
 cpu_ticks() { local t=0 p; for p in $(pids_of "$1"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
@@ -60,7 +59,7 @@ echo "== starting Nova on 127.0.0.1:$NOVA_PORT"
 DOTNET_PerfMapEnabled="${PROFILE:+1}" DOTNET_EnableWriteXorExecute="${PROFILE:+0}" Nova__DataDirectory="$WORK/data" Nova__AdminPassword="$PASSWORD" ASPNETCORE_URLS="http://127.0.0.1:$NOVA_PORT" \
   Logging__LogLevel__Default=Warning dotnet "$SERVER_DIR/Nova.Firmware.Server.dll" >"$WORK/nova.log" 2>&1 &
 NOVA_PID=$!
-wait_up "http://127.0.0.1:$NOVA_PORT/healthz"
+wait_up "http://127.0.0.1:$NOVA_PORT/healthz" "Nova"
 
 echo "== importing a random ${SIZE_MB} MiB package and starting a job for one DDI device"
 head -c "$((SIZE_MB * 1024 * 1024))" /dev/urandom >"$WORK/firmware.bin"
@@ -112,8 +111,8 @@ BARE_PORT=$(free_port)
 echo "== starting the bare ASP.NET Core app on 127.0.0.1:$BARE_PORT"
 BARE_FILE="$WORK/www$ARTIFACT" Logging__LogLevel__Default=Warning dotnet "$WORK/bare/Bare.dll" --urls "http://127.0.0.1:$BARE_PORT" >"$WORK/bare.log" 2>&1 &
 BARE_PID=$!
-wait_up "http://127.0.0.1:$NGINX_PORT$ARTIFACT"
-for _ in $(seq 1 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BARE_PORT/")" != 000 ] && break; sleep 0.2; done
+wait_up "http://127.0.0.1:$NGINX_PORT$ARTIFACT" "nginx"
+wait_up "http://127.0.0.1:$BARE_PORT/" "the bare app" any
 
 AUTH="Authorization: TargetToken $TOKEN"
 url_of() { case "$1" in nova) echo "http://127.0.0.1:$NOVA_PORT$ARTIFACT" ;; nginx) echo "http://127.0.0.1:$NGINX_PORT$ARTIFACT" ;; nginx-copy) echo "http://127.0.0.1:$NGINX_COPY_PORT$ARTIFACT" ;; bare) echo "http://127.0.0.1:$BARE_PORT$ARTIFACT" ;; esac; }

@@ -15,6 +15,7 @@
 # Needs dotnet, curl, python3. The equivalent timing by hand: /usr/bin/time -v on both processes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 BENCH="bench/rollout"
 DEVICES="${DEVICES:-10000}"
 CONCURRENCY="${CONCURRENCY:-500}"
@@ -26,14 +27,12 @@ POLL_SLEEP="00:05:00"             # simulated: 30 s real between idle polls (abo
 ACTIVE_POLL_SLEEP="00:00:10"      # simulated: 1 s real while a device has an action
 PASSWORD="bench-admin-password-$RANDOM"
 WORK="$(mktemp -d -t nova-rollout-bench-XXXXXX)"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-wait_up() { for _ in $(seq 1 300); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "$2 did not start"; tail -50 "$WORK"/*.log; exit 1; }
 
 echo "== building server and simulator (Release)"
 dotnet build src/Nova.Firmware.Server -c Release -o "$WORK/server" -v quiet -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }

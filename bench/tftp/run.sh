@@ -11,6 +11,7 @@
 #                                      # curl blksize 512 fetch, in bench/tftp/results/profile-{nova,atftpd}.{txt,perf}
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 if [ -n "${SMOKE:-}" ]; then
   # No shell: hyperfine would subtract its shell start-up time, which a 1 MiB fetch hardly exceeds.
   runs=1; warmup=0; size_mib=1; out="$(mktemp -d)"; shell=(--shell=none)
@@ -31,7 +32,6 @@ want="$(sha256sum "$work/files/image.bin" | cut -d' ' -f1)"
 # bench/run.sh builds the server once for every bench and passes it in NOVA_SERVER_BUILD.
 SERVER_DIR="${NOVA_SERVER_BUILD:-$work/server}"
 [ -n "${NOVA_SERVER_BUILD:-}" ] || dotnet build -c Release src/Nova.Firmware.Server -o "$SERVER_DIR" -v q -nologo >/dev/null
-free_port() { python3 -c 'import socket, sys; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' "$1"; }
 nova_port="$(free_port udp)"
 atftpd_port="$(free_port udp)"
 http_port="$(free_port tcp)"
