@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 
@@ -14,13 +15,13 @@ internal sealed class PackageStorageException(IOException inner) : Exception($"C
 
 /// <summary>
 /// A read-only stream over the uploaded file that, for every byte read, also writes it to the
-/// temporary file and feeds the SHA-256, SHA-1 and MD5 digests. Whoever reads it (the .swu reader,
-/// or a plain drain for raw images) therefore sees each byte once, and memory use stays at
-/// <see cref="DrainPieces"/> pieces. Each read fills the caller's buffer as far as the upload allows
-/// (the multipart reader hands out at most its own buffer's worth per call), so the drain hashes and
-/// writes in 1 MiB pieces: few writes, most of them straight to the disk (<see cref="DirectWriter"/>),
-/// the rest with their write-back started as the file grows (<see cref="WriteBack"/>). The drain
-/// receives, writes and hashes in a pipeline, the digests on other cores.
+/// temporary file and feeds the SHA-256, SHA-1 and MD5 digests; memory use stays at
+/// <see cref="DrainPieces"/> pieces. The importer reads the first bytes itself (to tell a .swu
+/// bundle by its magic) and drains the rest, which receives, writes and hashes in a pipeline of
+/// 1 MiB pieces, the digests on other cores: few writes, most of them straight to the disk
+/// (<see cref="DirectWriter"/>), the rest with their write-back started as the file grows
+/// (<see cref="WriteBack"/>). A .swu bundle's reader gets the drained bytes as a copy, so it
+/// checks the bundle on a core of its own instead of holding up the pipeline.
 /// </summary>
 internal sealed class HashingTeeStream(Stream source, Stream target, long maxBytes, WriteBack? writeBack = null, DirectWriter? direct = null) : Stream
 {
@@ -29,9 +30,6 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
 
     /// <summary>Pieces in the drain's pipeline: enough that no worker waits on another's piece.</summary>
     public const int DrainPieces = 4;
-
-    /// <summary>Pieces from this size are hashed on other cores; smaller ones are not worth the hops.</summary>
-    private const int ParallelHashBytes = 256 * 1024;
 
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly IncrementalHash _sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
@@ -44,7 +42,10 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
         var read = await ReceiveAsync(buffer, cancellationToken);
         if (read > 0)
         {
-            await ConsumeAsync(buffer[..read], cancellationToken);
+            await WriteToTargetAsync(buffer[..read], BytesRead - read, cancellationToken);
+            _sha256.AppendData(buffer.Span[..read]);
+            _sha1.AppendData(buffer.Span[..read]);
+            _md5.AppendData(buffer.Span[..read]);
         }
         return read;
     }
@@ -55,9 +56,11 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
     /// MD5, and SHA-256 with SHA-1) each take the pieces in order at their own pace. A piece goes back
     /// to be received into once all three are done with it. There is no step where everyone waits for
     /// the slowest: MD5, the longest chain, always has the next piece ready while the other core
-    /// receives, writes and runs the SHA digests.
+    /// receives, writes and runs the SHA digests. With <paramref name="copy"/>, a fourth worker also
+    /// writes each piece to that pipe, for a reader of the bytes (the .swu reader); once that reader
+    /// has completed, the rest is not copied. The caller completes the pipe's writer.
     /// </summary>
-    public async Task DrainAsync(CancellationToken cancellationToken)
+    public async Task DrainAsync(CancellationToken cancellationToken, PipeWriter? copy = null)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var free = Channel.CreateUnbounded<Piece>();
@@ -65,8 +68,8 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
         {
             free.Writer.TryWrite(new Piece(DirectWriter.AllocateAligned(DrainBufferSize)));
         }
-        var workers = new[]
-        {
+        List<PieceWorker> workers =
+        [
             new PieceWorker(free.Writer, stop, WriteToTargetAsync),
             new PieceWorker(free.Writer, stop, (piece, _, _) => { _md5.AppendData(piece.Span); return Task.CompletedTask; }),
             new PieceWorker(free.Writer, stop, (piece, _, _) =>
@@ -75,7 +78,11 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
                 _sha1.AppendData(piece.Span);
                 return Task.CompletedTask;
             }),
-        };
+        ];
+        if (copy is not null)
+        {
+            workers.Add(new PieceWorker(free.Writer, stop, CopyTo(copy)));
+        }
         var done = workers.Select(w => w.Done).ToArray();
         try
         {
@@ -91,7 +98,7 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
                 {
                     break;
                 }
-                piece.Pending = workers.Length;
+                piece.Pending = workers.Count;
                 foreach (var worker in workers)
                 {
                     worker.Queue.Writer.TryWrite(piece);
@@ -167,26 +174,17 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
         return read;
     }
 
-    /// <summary>Writes one piece to the file and feeds it to the three digests.</summary>
-    private Task ConsumeAsync(ReadOnlyMemory<byte> piece, CancellationToken cancellationToken)
+    /// <summary>A job that writes each piece to <paramref name="copy"/> until its reader has completed.</summary>
+    private static Func<ReadOnlyMemory<byte>, long, CancellationToken, Task> CopyTo(PipeWriter copy)
     {
-        var write = WriteToTargetAsync(piece, BytesRead - piece.Length, cancellationToken);
-        if (piece.Length < ParallelHashBytes)
+        var readerDone = false;
+        return async (piece, _, cancellationToken) =>
         {
-            _sha256.AppendData(piece.Span);
-            _sha1.AppendData(piece.Span);
-            _md5.AppendData(piece.Span);
-            return write;
-        }
-        // MD5 has no processor instructions of its own and costs as much as SHA-256 and SHA-1
-        // together (about 750 against 1,800 MB/s each on a recent x86 core): it gets a core to itself.
-        var md5 = Task.Run(() => _md5.AppendData(piece.Span), CancellationToken.None);
-        var sha = Task.Run(() =>
-        {
-            _sha256.AppendData(piece.Span);
-            _sha1.AppendData(piece.Span);
-        }, CancellationToken.None);
-        return Task.WhenAll(write, md5, sha);
+            if (!readerDone)
+            {
+                readerDone = (await copy.WriteAsync(piece, cancellationToken)).IsCompleted;
+            }
+        };
     }
 
     /// <summary>Writes one piece at <paramref name="offset"/>, the file's end: directly if it can, else through the target stream.</summary>

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
@@ -162,9 +163,12 @@ internal sealed partial class PackageImporter(
         SwuBundle? bundle = null;
         if (isSwu)
         {
-            bundle = await SwuBundleReader.ReadAsync(new PrefixedStream(head.AsMemory(0, headLength), tee), cancellationToken);
+            bundle = await DrainReadingBundleAsync(tee, head.AsMemory(0, headLength), cancellationToken);
         }
-        await tee.DrainAsync(cancellationToken);
+        else
+        {
+            await tee.DrainAsync(cancellationToken);
+        }
         try
         {
             if (direct is not null)
@@ -180,6 +184,58 @@ internal sealed partial class PackageImporter(
         }
         var (sha256, sha1, md5) = tee.Digests();
         return new ReceivedFile(fileName, isSwu ? PackageFormat.Swu : PackageFormat.Raw, tee.BytesRead, sha256, sha1, md5, bundle);
+    }
+
+    /// <summary>
+    /// Drains the upload while the .swu reader checks the bundle (its sw-description, and each
+    /// image against the SHA-256 it lists) from a copy of the drained bytes, on a core of its own.
+    /// A bundle found bad stops the upload at once, as it would if read inline; a failed upload
+    /// (too large, a full disk, cut short) is the error that counts, and the reader is awaited
+    /// either way, so nothing is left reading.
+    /// </summary>
+    private static async Task<SwuBundle> DrainReadingBundleAsync(HashingTeeStream tee, ReadOnlyMemory<byte> head, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Room for two of the drain's pieces, so the copy does not wait for the reader at every piece.
+        var copy = new Pipe(new PipeOptions(pauseWriterThreshold: 2 * HashingTeeStream.DrainBufferSize,
+            resumeWriterThreshold: HashingTeeStream.DrainBufferSize, minimumSegmentSize: 256 * 1024, useSynchronizationContext: false));
+        var reading = Task.Run(async () =>
+        {
+            try
+            {
+                return await SwuBundleReader.ReadAsync(new PrefixedStream(head, copy.Reader.AsStream()), stop.Token);
+            }
+            catch
+            {
+                // A bad bundle: nothing more of the upload is worth receiving.
+                await stop.CancelAsync();
+                throw;
+            }
+            finally
+            {
+                await copy.Reader.CompleteAsync();
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await tee.DrainAsync(stop.Token, copy.Writer);
+        }
+        catch (Exception e)
+        {
+            // Asked before the copy is completed, while the reader cannot yet have seen this failure.
+            var readerStopped = stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+            await copy.Writer.CompleteAsync(e);
+            if (readerStopped)
+            {
+                // The reader found the bundle bad and stopped the drain: its error is the answer,
+                // whatever the drain threw on its way out.
+                return await reading;
+            }
+            await reading.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+        await copy.Writer.CompleteAsync();
+        return await reading;
     }
 
     private async Task<ImportOutcome> FinishAsync(ImportForm form, ReceivedFile file, TempBlob temp, ClaimsPrincipal user, CancellationToken cancellationToken)

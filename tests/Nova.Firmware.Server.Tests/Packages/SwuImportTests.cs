@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Nova.Firmware.Protocols.Swu;
+using Nova.Firmware.Server.Packages;
 using Nova.Firmware.Server.Tests.Infrastructure;
 
 namespace Nova.Firmware.Server.Tests.Packages;
@@ -25,6 +26,54 @@ public sealed class SwuImportTests
         Assert.Equal("2.0.0", body.GetProperty("version").GetString());
         Assert.Equal(["1.0", "1.1"], body.GetProperty("hardwareRevisions").EnumerateArray().Select(r => r.GetString()));
         Assert.Single(server.Blobs());
+    }
+
+    [Fact]
+    public async Task Import_BundleOfManyDrainPieces_StoredWhole_ImagesChecked()
+    {
+        // Larger than the drain's pipeline and the reader's copy together, so the reader checks
+        // the images while the upload is still being received and written.
+        await using var server = await NovaServer.StartAsync();
+        SwuImage[] images = [new("rootfs.img", PackageUpload.RandomBytes((6 * HashingTeeStream.DrainBufferSize) + 333)), new("kernel.img", PackageUpload.RandomBytes(3 * HashingTeeStream.DrainBufferSize))];
+        var bundle = SwuWriter.Build(SwDescriptionText.Create("3.1.0", ["1.0"], images), null, images.Select(i => (i.FileName, i.Content)));
+
+        var response = await server.CreateAdminClient().PostAsync("/api/v1/packages", PackageUpload.Swu(bundle).Build());
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("3.1.0", body.GetProperty("version").GetString());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bundle)), body.GetProperty("sha256").GetString());
+        Assert.Equal(bundle, await File.ReadAllBytesAsync(Assert.Single(server.Blobs())));
+    }
+
+    [Fact]
+    public async Task Import_LargeImageWithWrongHash_Returns422_NothingStored()
+    {
+        await using var server = await NovaServer.StartAsync();
+        var content = PackageUpload.RandomBytes(5 * HashingTeeStream.DrainBufferSize);
+        var description = SwDescriptionText.Create("3.1.0", ["1.0"], [new SwuImage("rootfs.img", content)]);
+        content[^1] ^= 0xFF;
+
+        var response = await server.CreateAdminClient().PostAsync("/api/v1/packages", PackageUpload.Swu(SwuWriter.Build(description, null, [("rootfs.img", content)])).Build());
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("rootfs.img", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await server.AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task Import_BrokenSwDescriptionBeforeALargeImage_Returns422_NothingStored()
+    {
+        // The reader fails on the first entry and stops the drain; its error is the answer, not the
+        // cancelled receive of the megabytes after it.
+        await using var server = await NovaServer.StartAsync();
+        var bundle = SwuWriter.Build("nothing = 1;", null, [("rootfs.img", PackageUpload.RandomBytes(8 * HashingTeeStream.DrainBufferSize))]);
+
+        var response = await server.CreateAdminClient().PostAsync("/api/v1/packages", PackageUpload.Swu(bundle).Build());
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("no 'software' group", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await server.AssertNothingStoredAsync();
     }
 
     [Fact]
