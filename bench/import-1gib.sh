@@ -10,7 +10,12 @@
 #
 #   bench/import-1gib.sh            # 1 GiB
 #   SIZE_MB=512 RUNS=5 bench/import-1gib.sh
-#   SMOKE=1 bench/import-1gib.sh    # 8 MiB, one import: checks HTTP 201 and the hashes, no timing claims
+#   SMOKE=1 bench/import-1gib.sh    # 8 MiB, one raw import and one .swu: checks HTTP 201 and the hashes, no timing claims
+#   FORMAT=swu SIZE_MB=512 RUNS=5 bench/import-1gib.sh
+#                                   # the file as the image of an SWUpdate bundle (.swu, cpio "crc"
+#                                   # with its sw-description): the server also checks the image
+#                                   # against the sw-description's SHA-256; the baseline is
+#                                   # sha256sum of the bundle. Each run's bundle is packed untimed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -18,6 +23,9 @@ source bench/lib.sh
 SMOKE="${SMOKE:-}"
 SIZE_MB="${SIZE_MB:-1024}"
 RUNS="${RUNS:-1}"
+FORMAT_NAMED="${FORMAT:+yes}"
+FORMAT="${FORMAT:-raw}"
+case "$FORMAT" in raw|swu) ;; *) echo "FORMAT is raw or swu, not '$FORMAT'" >&2; exit 2 ;; esac
 if [ -n "$SMOKE" ]; then SIZE_MB=8; RUNS=1; fi
 PASSWORD="bench-admin-password"
 WORK="$(mktemp -d -t nova-bench-XXXXXX)"
@@ -43,34 +51,58 @@ curl -fs -u "admin:$PASSWORD" "http://127.0.0.1:$PORT/api/v1/packages" >/dev/nul
 
 echo "== creating a ${SIZE_MB} MiB random file"
 head -c "$((SIZE_MB * 1024 * 1024))" /dev/urandom >"$WORK/firmware.bin"
-BYTES=$(stat -c %s "$WORK/firmware.bin")
+UPLOAD="$WORK/firmware.bin"
+# A .swu bundle: sw-description (this run's version, the image's SHA-256) and the image, packed as
+# SWUpdate's tools do. Untimed, as building a bundle is the vendor's work.
+pack_swu() {
+  cat >"$WORK/sw-description" <<DESC
+software =
+{
+	version = "1.0.$1";
+	hardware-compatibility = [ "1.0" ];
+	images: (
+		{
+			filename = "firmware.bin";
+			type = "raw";
+			device = "/dev/update";
+			sha256 = "$(sha256sum "$WORK/firmware.bin" | cut -d' ' -f1)";
+		}
+	);
+};
+DESC
+  (cd "$WORK" && printf 'sw-description\nfirmware.bin\n' | cpio -o -H crc --quiet >"$WORK/firmware.swu")
+}
+if [ "$FORMAT" = swu ]; then UPLOAD="$WORK/firmware.swu"; pack_swu 0; fi
+BYTES=$(stat -c %s "$UPLOAD")
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 mb() { echo "scale=1; $BYTES / 1048576 / $1" | bc -l; }
 RSS_BEFORE_KB=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
 HWM_BEFORE_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
-printf '\nfile size               %d bytes (%d MiB)\n' "$BYTES" "$SIZE_MB"
+printf '\nfile size               %d bytes (%d MiB, %s)\n' "$BYTES" "$SIZE_MB" "$FORMAT"
 
 for run in $(seq 1 "$RUNS"); do
   printf 'run %08d' "$run" | dd of="$WORK/firmware.bin" conv=notrunc status=none
+  # raw: the form names the version and revision; swu: the bundle's sw-description does.
+  if [ "$FORMAT" = swu ]; then pack_swu "$run"; FIELDS=(); else FIELDS=(-F version="1.0.$run" -F hardwareRevisions=1.0); fi
   t0=$(date +%s.%N)
-  SHA256=$(sha256sum "$WORK/firmware.bin" | cut -d' ' -f1)
+  SHA256=$(sha256sum "$UPLOAD" | cut -d' ' -f1)
   t1=$(date +%s.%N)
   SHA_S=$(echo "$t1 - $t0" | bc -l)
 
   cpu0=$(cpu_ticks "$SERVER_PID")
   t0=$(date +%s.%N)
   STATUS=$(curl -s -o "$WORK/response.json" -w '%{http_code}' -u "admin:$PASSWORD" \
-    -F vendor=Axiom -F version="1.0.$run" -F models=C200 -F hardwareRevisions=1.0 -F soc=CV25 -F kind=update \
-    -F sha256="$SHA256" -F file=@"$WORK/firmware.bin" "http://127.0.0.1:$PORT/api/v1/packages")
+    -F vendor=Axiom "${FIELDS[@]}" -F models=C200 -F soc=CV25 -F kind=update \
+    -F sha256="$SHA256" -F file=@"$UPLOAD" "http://127.0.0.1:$PORT/api/v1/packages")
   t1=$(date +%s.%N)
   cpu1=$(cpu_ticks "$SERVER_PID")
   IMPORT_S=$(echo "$t1 - $t0" | bc -l)
 
   if [ "$STATUS" != "201" ]; then echo "import failed: HTTP $STATUS"; cat "$WORK/response.json"; exit 1; fi
-  SHA1=$(sha1sum "$WORK/firmware.bin" | cut -d' ' -f1)
-  MD5=$(md5sum "$WORK/firmware.bin" | cut -d' ' -f1)
-  for hash in "\"sha256\":\"$SHA256\"" "\"sha1\":\"$SHA1\"" "\"md5\":\"$MD5\"" "\"size\":$BYTES"; do
+  SHA1=$(sha1sum "$UPLOAD" | cut -d' ' -f1)
+  MD5=$(md5sum "$UPLOAD" | cut -d' ' -f1)
+  for hash in "\"format\":\"$FORMAT\"" "\"sha256\":\"$SHA256\"" "\"sha1\":\"$SHA1\"" "\"md5\":\"$MD5\"" "\"size\":$BYTES"; do
     grep -q "$hash" "$WORK/response.json" || { echo "unexpected response (no $hash)"; cat "$WORK/response.json"; exit 1; }
   done
   printf 'run %d: sha256sum %.2f s (%s MiB/s)   import %.2f s (%s MiB/s, HTTP %s, server CPU %.2f s)   ratio %.2f\n' \
@@ -83,7 +115,12 @@ done
 HWM_AFTER_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
 
 if [ -n "$SMOKE" ]; then
-  echo "smoke: HTTP 201, sha256, sha1, md5 and size as computed locally"
+  echo "smoke: HTTP 201, format $FORMAT, sha256, sha1, md5 and size as computed locally"
+  if [ -z "$FORMAT_NAMED" ]; then
+    # Unless a format was named, the smoke run checks a .swu import too, on a fresh server.
+    cleanup; trap - EXIT
+    exec env FORMAT=swu "$0"
+  fi
   exit 0
 fi
 python3 - "$WORK/runs.txt" <<'PY'
