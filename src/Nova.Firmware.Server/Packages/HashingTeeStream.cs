@@ -194,17 +194,17 @@ internal sealed class HashingTeeStream(Stream source, Stream target, long maxByt
         {
             if (direct is not null && direct.TryWrite(piece, offset))
             {
+                // On the disk already, and flushed on the direct writer's own schedule.
                 target.Position = offset + piece.Length;
+                return;
             }
-            else
-            {
-                await target.WriteAsync(piece, cancellationToken);
-            }
+            await target.WriteAsync(piece, cancellationToken);
         }
         catch (IOException e)
         {
             throw new PackageStorageException(e);
         }
+        // Through the page cache: its write-back starts as the file grows.
         writeBack?.Written(offset + piece.Length);
     }
 
