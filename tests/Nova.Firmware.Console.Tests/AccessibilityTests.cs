@@ -74,7 +74,7 @@ public sealed class AccessibilityTests(ConsoleBrowser browser, ITestOutputHelper
         await Assertions.Expect(tab.Page.GetByRole(AriaRole.Link, new() { Name = "Devices" })).ToBeInViewportAsync();
         violations.AddRange(await CheckAsync(tab, "overview-tablet"));
         await tab.Page.GetByRole(AriaRole.Link, new() { Name = "Devices" }).ClickAsync();
-        await tab.Page.WaitForURLAsync("**/console/devices");
+        await Assertions.Expect(tab.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/devices$"));
         await tab.Page.SetViewportSizeAsync(1280, 900);
 
         // The diagnosis page with a verdict on it.

@@ -31,7 +31,7 @@ public sealed class FailedDeviceTests(ConsoleBrowser browser, ITestOutputHelper 
         await tab.SignInAsync("admin", NovaServer.AdminPassword);
         await tab.GoAsync("/console/devices");
         await tab.Page.GetByRole(AriaRole.Link, new() { Name = "gw-bad" }).ClickAsync();
-        await tab.Page.WaitForURLAsync($"**/console/devices/{deviceId}");
+        await Assertions.Expect(tab.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/console/devices/{deviceId}$"));
 
         await Assertions.Expect(tab.Page.GetByTestId("diagnosis-cause")).ToHaveTextAsync(cause);
         var evidence = job.GetProperty("causeEvidence").EnumerateArray().Select(e => e.GetString()!).ToList();

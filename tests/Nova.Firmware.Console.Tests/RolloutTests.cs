@@ -57,9 +57,13 @@ public sealed class RolloutTests(ConsoleBrowser browser, ITestOutputHelper outpu
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Create rollout" }).ClickAsync();
         try
         {
-            await tab.Page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/console/rollouts/\\d+$"));
+            // An assertion that re-reads the address until it matches. WaitForURLAsync checked the
+            // address and then waited for a navigation event: when Blazor's in-page navigation
+            // landed between the two, it waited out its timeout on a page already at the rollout
+            // (seen once in CI and reproduced under load, the tab showing /console/rollouts/1).
+            await Assertions.Expect(tab.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/rollouts/\\d+$"));
         }
-        catch (TimeoutException)
+        catch (PlaywrightException)
         {
             // What the page showed instead (a refusal, or the form still there) is the clue.
             await tab.ScreenshotAsync("rollout-create-timeout");
