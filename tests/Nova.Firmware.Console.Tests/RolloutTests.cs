@@ -57,10 +57,9 @@ public sealed class RolloutTests(ConsoleBrowser browser, ITestOutputHelper outpu
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Create rollout" }).ClickAsync();
         try
         {
-            // An assertion that re-reads the address until it matches. WaitForURLAsync checked the
-            // address and then waited for a navigation event: when Blazor's in-page navigation
-            // landed between the two, it waited out its timeout on a page already at the rollout
-            // (seen once in CI and reproduced under load, the tab showing /console/rollouts/1).
+            // An assertion that re-reads the address until it matches. WaitForURLAsync waits for a
+            // navigation event, and once (under load) it waited out its timeout on a tab that was
+            // already at /console/rollouts/1: Blazor's in-page navigation had come and gone unseen.
             await Assertions.Expect(tab.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/rollouts/\\d+$"));
         }
         catch (PlaywrightException)
