@@ -72,7 +72,11 @@ public sealed partial class ReplicaTests(ITestOutputHelper output)
             var created = await admin.PostAsJsonAsync($"/api/v1/devices/{id}/jobs", new { packageId = package });
             Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
         }
-        await FleetSteps.WaitAsync(() => Task.FromResult(Transitions(b) >= 20), TimeSpan.FromSeconds(90), "replica B to step 20 times");
+        // B is killed once it has done some of the work. Its share is small: the devices poll A, and
+        // A's stepper is woken by their news in-process while B finds the jobs on its ticks. In one
+        // passing run B made 22 of 200 transitions, so waiting for 20 sometimes waited for ever
+        // (CI, once: all jobs ended with B short of 20).
+        await FleetSteps.WaitAsync(() => Task.FromResult(Transitions(b) >= 5), TimeSpan.FromSeconds(90), "replica B to step 5 times");
         await b.KillAsync();
         var byB = Transitions(b);
         output.WriteLine($"Replica B made {byB} transitions before it was killed.");
